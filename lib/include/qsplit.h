@@ -1,0 +1,301 @@
+/*
+ * qsplit.h — the whole public API of libqsplit.
+ *
+ * libqsplit takes console logs of Spring/MyBatis services apart: every SQL statement is
+ * normalized and hashed (the QHash, lowercase hex MD5 of N(sql), see docs/qhash.md), the
+ * console keeps one short line ending in "QHash":"<hash>", and the SQL goes once to query.log
+ * as one JSON object per line: {"QHash":"…","sql":"…"}.
+ *
+ * Conventions
+ * - Functions return int: 0 (or a count, or 1 for "found") on success, a negative QS_E* code
+ *   on failure. The numbers never change. qs_strerror() never returns NULL.
+ * - Functions that can fail for reasons worth explaining take an optional `struct qs_error *`
+ *   (may be NULL). The first error recorded in it wins; call qs_error_clear() to reuse it.
+ * - Ownership is written at each declaration. "Borrowed" means the library does not keep the
+ *   pointer past the call unless said; "valid until the next call on X" means the library
+ *   owns the memory and reuses it.
+ * - No hidden global state. Each object says what may be shared across threads.
+ * - The library never prints; it reports through return codes, errors and statistics.
+ */
+#ifndef QSPLIT_H
+#define QSPLIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(QS_BUILDING_LIBRARY) && defined(__GNUC__)
+#define QS_EXPORT __attribute__((visibility("default")))
+#else
+#define QS_EXPORT
+#endif
+
+/* ---- version ----------------------------------------------------------------------- */
+
+#define QS_VERSION_MAJOR 0
+#define QS_VERSION_MINOR 1
+#define QS_VERSION_PATCH 0
+#define QS_VERSION_STRING "0.1.0"
+
+/* The version of the library that is running (may differ from QS_VERSION_STRING). */
+QS_EXPORT const char *qs_version(void);
+
+/* ---- errors ------------------------------------------------------------------------ */
+
+#define QS_OK 0
+#define QS_EINVAL (-1)    /* an argument is invalid (NULL where not allowed, bad option) */
+#define QS_ENOMEM (-2)    /* an allocation failed */
+#define QS_EIO (-3)       /* a read or write failed; qs_error.sys_errno has errno */
+#define QS_ENOSPC (-4)    /* no space left on device, or the file size limit was reached */
+#define QS_ERANGE (-5)    /* output buffer too small, or a configured maximum exceeded */
+#define QS_EPATTERN (-6)  /* a regular expression does not compile (text says where) */
+#define QS_ECRYPTO (-7)   /* libcrypto failed (MD5 unavailable, e.g. in FIPS mode) */
+#define QS_EJSON (-8)     /* JSON encoding or decoding failed */
+#define QS_ECALLBACK (-9) /* a caller's callback returned non-zero */
+#define QS_ESTATE (-10)   /* call out of order (feed after finish) */
+#define QS_ENOTFOUND (-11) /* not found (e.g. a line that is not a query.log record) */
+
+/* A short English description of a QS_E* code; unknown codes get a generic text. */
+QS_EXPORT const char *qs_strerror(int code);
+
+/* Caller-owned error details. The first error recorded wins. */
+struct qs_error {
+    int code;        /* QS_OK or a QS_E* code */
+    int sys_errno;   /* errno for QS_EIO / QS_ENOSPC, else 0 */
+    char text[256];  /* NUL-terminated message naming the cause */
+};
+
+/* Reset an error struct to QS_OK. */
+QS_EXPORT void qs_error_clear(struct qs_error *err);
+
+/* ---- normalization: N(sql) and the fingerprint -------------------------------------- */
+
+#define QS_DIALECT_DEFAULT 0u  /* the QHash contract of docs/qhash.md */
+#define QS_DIALECT_MYSQL 1u    /* + `#` comments to end of line */
+#define QS_DIALECT_POSTGRES 2u /* + $tag$ dollar quotes; '' strings without backslash escapes */
+
+/* Largest output of qs_normalize for an input of len bytes (N never grows its input). */
+QS_EXPORT size_t qs_normalize_bound(size_t len);
+
+/*
+ * Write N(sql) into out. Thread-safe, no allocation. Bytes are copied as given (no UTF-8
+ * check). On QS_ERANGE *out_len is set to the size needed.
+ */
+QS_EXPORT int qs_normalize(const char *sql, size_t len, unsigned dialect, char *out,
+                           size_t cap, size_t *out_len);
+
+/* Largest output of qs_fingerprint for an input of len bytes. */
+QS_EXPORT size_t qs_fingerprint_bound(size_t len);
+
+/*
+ * Write the literal-stripping fingerprint of sql into out (pt-query-digest style: literals
+ * to ?, IN lists and multi-row VALUES collapsed, case folded; see docs/qhash.md for where it
+ * differs). Thread-safe, no allocation. On QS_ERANGE *out_len is set to the size needed.
+ */
+QS_EXPORT int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out,
+                             size_t cap, size_t *out_len);
+
+/* ---- hashing ----------------------------------------------------------------------- */
+
+#define QS_HASH_HEX_LEN 32 /* a QHash is 32 lowercase hex digits; buffers need 33 */
+
+/*
+ * A hasher holds the MD5 implementation (fetched from libcrypto once) and scratch space.
+ * One hasher per thread: it is not safe to use from two threads at once.
+ */
+struct qs_hasher;
+
+/* Create a hasher; *out is freed by the caller with qs_hasher_free. */
+QS_EXPORT int qs_hasher_new(struct qs_hasher **out, struct qs_error *err);
+/* Free *h and set it to NULL; NULL and *h == NULL are no-ops. */
+QS_EXPORT void qs_hasher_free(struct qs_hasher **h);
+
+/* MD5 of the bytes as given, 32 lowercase hex digits + NUL into out. */
+QS_EXPORT int qs_hasher_md5_hex(struct qs_hasher *h, const void *data, size_t len,
+                                char out[QS_HASH_HEX_LEN + 1]);
+/* The QHash: MD5 of N(sql) in the given dialect. */
+QS_EXPORT int qs_hasher_qhash(struct qs_hasher *h, const char *sql, size_t len,
+                              unsigned dialect, char out[QS_HASH_HEX_LEN + 1]);
+/* The grouping hash: MD5 of the fingerprint. */
+QS_EXPORT int qs_hasher_fingerprint_hash(struct qs_hasher *h, const char *sql, size_t len,
+                                         unsigned dialect, char out[QS_HASH_HEX_LEN + 1]);
+
+/* ---- configuration: how records and SQL are recognized ------------------------------ */
+
+/*
+ * A configuration is built once, then only read. It must outlive every splitter made from
+ * it. Once no thread modifies it, it may be shared by any number of threads and splitters.
+ */
+struct qs_config;
+
+QS_EXPORT int qs_config_new(struct qs_config **out, struct qs_error *err);
+QS_EXPORT void qs_config_free(struct qs_config **cfg);
+
+/*
+ * Replace the record-start pattern (PCRE2 syntax, matched anchored at the start of each
+ * line, JIT-compiled). Optional named groups give the record's fields: ts, level, pid,
+ * thread, logger; the message starts where the group msg starts (else at the end of the
+ * match). NULL restores the default, which knows the Spring Boot 2.x/3.x console layouts.
+ */
+QS_EXPORT int qs_config_set_record_pattern(struct qs_config *cfg, const char *pattern,
+                                           struct qs_error *err);
+
+/*
+ * The whole message of records from this logger is SQL (after an optional p6spy-style
+ * `|`-separated metadata prefix, see docs). A trailing '*' matches a prefix. Copied.
+ */
+QS_EXPORT int qs_config_add_sql_logger(struct qs_config *cfg, const char *logger,
+                                       struct qs_error *err);
+
+/*
+ * A message regex (PCRE2): where it matches, the named group sql is the statement and
+ * everything before the group is kept on the console as the marker. Copied.
+ */
+QS_EXPORT int qs_config_add_sql_regex(struct qs_config *cfg, const char *pattern,
+                                      struct qs_error *err);
+
+/* Turn off the built-in recognizers (MyBatis, boundSql, p6spy); for custom setups. */
+QS_EXPORT int qs_config_set_builtin_detectors(struct qs_config *cfg, int enabled);
+
+QS_EXPORT int qs_config_set_dialect(struct qs_config *cfg, unsigned dialect);
+
+#define QS_FLAG_REDACT 0x01u      /* query.log gets the fingerprint instead of the SQL */
+#define QS_FLAG_DEDUPE 0x02u      /* a QHash's record is written the first time only */
+#define QS_FIELD_TIMESTAMP 0x10u  /* extra key "ts": the record's timestamp text */
+#define QS_FIELD_THREAD 0x20u     /* extra key "thread" */
+#define QS_FIELD_LOGGER 0x40u     /* extra key "logger" */
+#define QS_FIELD_FINGERPRINT 0x80u /* extra keys "fingerprint" and "FHash" */
+
+/* Replace the flags (an OR of QS_FLAG_* and QS_FIELD_*). */
+QS_EXPORT int qs_config_set_flags(struct qs_config *cfg, unsigned flags);
+QS_EXPORT unsigned qs_config_get_flags(const struct qs_config *cfg);
+
+#define QS_LIMIT_RECORD_BYTES 1   /* larger records pass through unsplit (default 8 MiB) */
+#define QS_LIMIT_DEDUPE_ENTRIES 2 /* QHashes remembered by --dedupe (default 65536) */
+
+QS_EXPORT int qs_config_set_limit(struct qs_config *cfg, int which, size_t value);
+
+/* ---- the splitter ------------------------------------------------------------------ */
+
+#define QS_OUT_SQL 0x1u     /* this record carried SQL: console is rewritten, qhash is set */
+#define QS_OUT_PARTIAL 0x2u /* record over the size limit: more of it follows, unsplit */
+
+/* One output record, passed to the output callback. Every pointer is borrowed and valid
+ * only during the callback. */
+struct qs_output {
+    const char *console;  /* the console bytes of this record, whole lines */
+    size_t console_len;
+    const char *query;    /* one query.log line ending in '\n', or NULL (no SQL, deduped) */
+    size_t query_len;
+    const char *qhash;    /* 32 hex digits + NUL when QS_OUT_SQL, else NULL */
+    const char *ts;       /* the record's timestamp text as logged, or NULL */
+    size_t ts_len;
+    uint64_t end_offset;  /* input bytes consumed through the end of this record */
+    unsigned flags;       /* QS_OUT_* */
+};
+
+/* Return 0 to go on; any other value stops the splitter with QS_ECALLBACK. */
+typedef int (*qs_output_fn)(void *user, const struct qs_output *out);
+
+struct qs_stats {
+    uint64_t bytes_in;
+    uint64_t bytes_console;   /* console bytes emitted */
+    uint64_t bytes_query;     /* query.log bytes emitted */
+    uint64_t records;         /* records emitted (a pass-through record counts once) */
+    uint64_t sql_records;     /* records that carried SQL */
+    uint64_t query_records;   /* query.log lines emitted (fewer than sql_records with dedupe) */
+    uint64_t distinct_qhash;  /* first sightings in the dedupe table (exact until it fills) */
+    uint64_t dedupe_resets;   /* times the dedupe table filled and was cleared */
+    uint64_t oversized;       /* records over QS_LIMIT_RECORD_BYTES passed through unsplit */
+    uint64_t invalid_utf8;    /* bytes replaced by U+FFFD in query.log */
+};
+
+/*
+ * A splitter turns a console log (any chunking) into console records and query.log lines,
+ * one callback per record, exactly as for the whole input at once. Not thread-safe: one
+ * splitter per thread. cfg is borrowed and must outlive the splitter.
+ */
+struct qs_splitter;
+
+QS_EXPORT int qs_splitter_new(struct qs_splitter **out, const struct qs_config *cfg,
+                              qs_output_fn fn, void *user, struct qs_error *err);
+QS_EXPORT void qs_splitter_free(struct qs_splitter **s);
+
+/* Feed bytes (any size, NUL bytes and invalid UTF-8 allowed). Records are emitted as soon as
+ * the next record's first line has been seen. */
+QS_EXPORT int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len,
+                               struct qs_error *err);
+/* End of input: emit the last record (an unterminated last line included). */
+QS_EXPORT int qs_splitter_finish(struct qs_splitter *s, struct qs_error *err);
+/* Emit the record held so far as if the input ended, but keep the splitter usable (for a
+ * tailer that has seen no new bytes for a while). */
+QS_EXPORT int qs_splitter_flush(struct qs_splitter *s, struct qs_error *err);
+
+QS_EXPORT void qs_splitter_get_stats(const struct qs_splitter *s, struct qs_stats *st);
+
+/* One already-assembled logging event (the logback appender's case). Borrowed; lengths
+ * are bytes of UTF-8; ts and thread may be NULL. */
+struct qs_event {
+    const char *logger;
+    size_t logger_len;
+    const char *message;
+    size_t message_len;
+    const char *thread;
+    size_t thread_len;
+    const char *ts;
+    size_t ts_len;
+};
+
+/*
+ * Split one event. Returns 1 when the message carried SQL: *console is the replacement
+ * message (no newline) and *query the query.log line (ending in '\n', or NULL when deduped);
+ * both are owned by s and valid until the next call on s. Returns 0 when there is no SQL
+ * (outputs set to NULL), or a negative error.
+ */
+QS_EXPORT int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev,
+                                const char **console, size_t *console_len,
+                                const char **query, size_t *query_len, struct qs_error *err);
+
+/* ---- query.log --------------------------------------------------------------------- */
+
+/*
+ * An append-only query.log. Each qs_querylog_append is one write(2) of whole records on an
+ * O_APPEND descriptor, so records from threads and processes sharing the file never
+ * interleave. Safe to share across threads.
+ */
+struct qs_querylog;
+
+/* Open (create with mode, 0 meaning 0640) for appending. */
+QS_EXPORT int qs_querylog_open(struct qs_querylog **out, const char *path, unsigned mode,
+                               struct qs_error *err);
+/* Close *q (reporting a close error) and set it to NULL. */
+QS_EXPORT int qs_querylog_close(struct qs_querylog **q, struct qs_error *err);
+/* Append data, which must be whole records; ENOSPC, EFBIG and EIO are reported. */
+QS_EXPORT int qs_querylog_append(struct qs_querylog *q, const void *data, size_t len,
+                                 struct qs_error *err);
+
+/*
+ * Parse one query.log line. qhash gets the record's QHash; sql (cap bytes, len is always
+ * enough) gets the decoded "sql" value, *sql_len its length. QS_ENOTFOUND for a line that
+ * is not a query.log record.
+ */
+QS_EXPORT int qs_query_record_parse(const char *line, size_t len,
+                                    char qhash[QS_HASH_HEX_LEN + 1], char *sql, size_t cap,
+                                    size_t *sql_len);
+
+/* ---- timestamps -------------------------------------------------------------------- */
+
+#define QS_TS_LOCAL 0x1u /* timestamps without an offset are local time (TZ), else UTC */
+
+/* Parse a record timestamp of a layout the default pattern knows (2021-05-25 18:32:35.710,
+ * 2023-11-20T14:03:01.123+01:00, …) into nanoseconds since the epoch. QS_EINVAL if not. */
+QS_EXPORT int qs_timestamp_parse(const char *ts, size_t len, unsigned flags, int64_t *unix_ns);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QSPLIT_H */

@@ -1,0 +1,39 @@
+/* record.h — which lines start a log record, and the fields of its prefix (PCRE2). */
+#ifndef QS_RECORD_H
+#define QS_RECORD_H
+
+#include <stddef.h>
+
+#include "qsplit.h"
+
+/* A compiled record-start pattern. Immutable after creation: shareable across threads. */
+struct qsp_recpat;
+/* Per-thread match state (PCRE2 match data) for one recpat. */
+struct qsp_recmatch;
+
+/* The default pattern: Spring Boot 2.x/3.x console layouts (ANSI colours optional, 3.x ISO
+ * timestamps and [app] group, the "-DEBUG" layout). */
+extern const char qsp_default_record_pattern[];
+
+/* Compile pattern (NULL = default) anchored, JIT when available. */
+int qsp_recpat_new(struct qsp_recpat **out, const char *pattern, struct qs_error *err);
+void qsp_recpat_free(struct qsp_recpat **p);
+int qsp_recmatch_new(struct qsp_recmatch **out, const struct qsp_recpat *p,
+                     struct qs_error *err);
+void qsp_recmatch_free(struct qsp_recmatch **m);
+
+/* Offsets into the line; a field that is absent has len 0. */
+struct qsp_prefix {
+    size_t ts_off, ts_len;
+    size_t level_off, level_len;
+    size_t thread_off, thread_len;
+    size_t logger_off, logger_len;
+    size_t msg_off; /* where the message starts (<= line length) */
+};
+
+/* Does this line (without its '\n'; may contain '\r', NUL, invalid UTF-8) start a record?
+ * Returns 1 and fills *pf, 0 if not, <0 on a matching error (e.g. PCRE2 limits). */
+int qsp_recpat_match(const struct qsp_recpat *p, struct qsp_recmatch *m, const char *line,
+                     size_t len, struct qsp_prefix *pf);
+
+#endif
