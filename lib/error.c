@@ -1,0 +1,85 @@
+/* error.c — stable error codes, their texts, and recording into struct qs_error. */
+#include "error.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *qs_version(void)
+{
+    return QS_VERSION_STRING;
+}
+
+const char *qs_strerror(int code)
+{
+    switch (code) {
+    case QS_OK: return "success";
+    case QS_EINVAL: return "invalid argument";
+    case QS_ENOMEM: return "out of memory";
+    case QS_EIO: return "input/output error";
+    case QS_ENOSPC: return "no space left (disk full or file size limit)";
+    case QS_ERANGE: return "buffer too small or limit exceeded";
+    case QS_EPATTERN: return "invalid regular expression";
+    case QS_ECRYPTO: return "libcrypto error";
+    case QS_EJSON: return "JSON error";
+    case QS_ECALLBACK: return "stopped by callback";
+    case QS_ESTATE: return "call out of order";
+    case QS_ENOTFOUND: return "not found";
+    default: return "unknown error";
+    }
+}
+
+void qs_error_clear(struct qs_error *err)
+{
+    if (err) {
+        err->code = QS_OK;
+        err->sys_errno = 0;
+        err->text[0] = '\0';
+    }
+}
+
+static void set_text(struct qs_error *err, int code, int sys_errno, const char *fmt,
+                     va_list ap)
+{
+    err->code = code;
+    err->sys_errno = sys_errno;
+    vsnprintf(err->text, sizeof err->text, fmt, ap);
+}
+
+int qsp_error(struct qs_error *err, int code, const char *fmt, ...)
+{
+    if (err && err->code == QS_OK) {
+        va_list ap;
+        va_start(ap, fmt);
+        set_text(err, code, 0, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+int qsp_error_errno(struct qs_error *err, int sys_errno, const char *fmt, ...)
+{
+    int code;
+    switch (sys_errno) {
+    case ENOSPC:
+    case EFBIG:
+#ifdef EDQUOT
+    case EDQUOT:
+#endif
+        code = QS_ENOSPC;
+        break;
+    case ENOMEM: code = QS_ENOMEM; break;
+    default: code = QS_EIO; break;
+    }
+    if (err && err->code == QS_OK) {
+        va_list ap;
+        va_start(ap, fmt);
+        set_text(err, code, sys_errno, fmt, ap);
+        va_end(ap);
+        size_t n = strlen(err->text);
+        if (n < sizeof err->text - 1)
+            snprintf(err->text + n, sizeof err->text - n, ": %s", strerror(sys_errno));
+    }
+    return code;
+}
