@@ -1,0 +1,348 @@
+/* cli_split.c — `qsplit split`: rewrite a console log into console + query.log. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define CHUNK (256u * 1024u)
+#define BATCH (256u * 1024u)
+
+static const char split_usage[] =
+    "Usage: qsplit split [OPTION]... [INPUT]\n"
+    "Rewrite a console log: each SQL-bearing record becomes one line ending in\n"
+    "\"QHash\":\"<hash>\", and the SQL goes to query.log as one JSON object per line.\n"
+    "With no INPUT, or INPUT -, read standard input (streaming, constant memory).\n"
+    "\n"
+    "  -c, --console FILE     write the console here (default: standard output)\n"
+    "  -o, --query FILE       append query records here (default: query.log)\n"
+    "      --redact           write the literal-free fingerprint instead of the SQL\n"
+    "      --dedupe           write a QHash's record only the first time it is seen\n"
+    "      --dedupe-size N    QHashes remembered by --dedupe (default 65536)\n"
+    "      --fields LIST      extra keys: ts,thread,logger,fingerprint (comma-separated)\n"
+    "      --pattern REGEX    record-start pattern (PCRE2; see docs/cli.md)\n"
+    "      --sql-logger NAME  the whole message of this logger is SQL (repeatable;\n"
+    "                         a trailing * matches a prefix)\n"
+    "      --sql-regex REGEX  messages matching REGEX carry SQL in group (?<sql>…)\n"
+    "      --no-builtin       do not recognise MyBatis, boundSql and p6spy by default\n"
+    "      --dialect NAME     default, mysql or postgres (comment and quote rules)\n"
+    "      --max-record SIZE  larger records pass through unsplit (default 8M)\n"
+    "  -q, --quiet            no progress bar, no summary\n"
+    "      --progress         show the progress bar even when stderr is not a terminal\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Exit status: 0 success, 1 an input or output failed, 2 usage error.\n";
+
+struct split_run {
+    struct cli_out console, query;
+    uint64_t total;      /* input size when known, for the progress bar */
+    int progress;
+    struct timespec start, last;
+};
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void show_progress(struct split_run *r, uint64_t done, int final)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!final && since(&r->last, &now) < 0.2)
+        return;
+    r->last = now;
+    double secs = since(&r->start, &now);
+    double mbs = secs > 0 ? (double)done / secs / 1e6 : 0;
+    if (r->total) {
+        int pct = (int)(done * 100 / r->total);
+        int bars = pct * 30 / 100;
+        fprintf(stderr, "\r[%.*s%*s] %3d%% %7.1f MB/s", bars,
+                "##############################", 30 - bars, "", pct, mbs);
+    } else {
+        fprintf(stderr, "\r%10.1f MB read %7.1f MB/s", (double)done / 1e6, mbs);
+    }
+    if (final)
+        fputc('\n', stderr);
+}
+
+static int on_output(void *user, const struct qs_output *out)
+{
+    struct split_run *r = user;
+    if (cli_out_add(&r->console, out->console, out->console_len) != 0)
+        return 1;
+    if (out->query && cli_out_add(&r->query, out->query, out->query_len) != 0)
+        return 1;
+    if (r->progress && out->end_offset % 4096 < 256)
+        show_progress(r, out->end_offset, 0);
+    return 0;
+}
+
+static int parse_fields(const char *list, unsigned *flags)
+{
+    char *copy = strdup(list), *save = NULL;
+    int rc = copy ? 0 : -1;
+    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "ts") == 0 || strcmp(t, "timestamp") == 0)
+            *flags |= QS_FIELD_TIMESTAMP;
+        else if (strcmp(t, "thread") == 0)
+            *flags |= QS_FIELD_THREAD;
+        else if (strcmp(t, "logger") == 0)
+            *flags |= QS_FIELD_LOGGER;
+        else if (strcmp(t, "fingerprint") == 0)
+            *flags |= QS_FIELD_FINGERPRINT;
+        else {
+            cli_error("--fields: unknown field '%s' (known: ts, thread, logger, fingerprint)", t);
+            rc = -1;
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+/* Refuse to overwrite the input with the console output. */
+static int same_file(int a, int b)
+{
+    struct stat sa, sb;
+    return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && S_ISREG(sa.st_mode) &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int configure(struct qs_config *cfg, int argc, char **argv, const char **console_path,
+                     const char **query_path, int *quiet, int *progress)
+{
+    enum { O_REDACT = 256, O_DEDUPE, O_DEDUPE_SIZE, O_FIELDS, O_PATTERN, O_SQL_LOGGER,
+           O_SQL_REGEX, O_NO_BUILTIN, O_DIALECT, O_MAX_RECORD, O_PROGRESS };
+    static const struct option opts[] = {
+        {"console", required_argument, 0, 'c'}, {"query", required_argument, 0, 'o'},
+        {"redact", no_argument, 0, O_REDACT}, {"dedupe", no_argument, 0, O_DEDUPE},
+        {"dedupe-size", required_argument, 0, O_DEDUPE_SIZE},
+        {"fields", required_argument, 0, O_FIELDS},
+        {"pattern", required_argument, 0, O_PATTERN},
+        {"sql-logger", required_argument, 0, O_SQL_LOGGER},
+        {"sql-regex", required_argument, 0, O_SQL_REGEX},
+        {"no-builtin", no_argument, 0, O_NO_BUILTIN},
+        {"dialect", required_argument, 0, O_DIALECT},
+        {"max-record", required_argument, 0, O_MAX_RECORD},
+        {"quiet", no_argument, 0, 'q'}, {"progress", no_argument, 0, O_PROGRESS},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    unsigned flags = 0;
+    struct qs_error err = {0};
+    size_t n;
+    int c, d;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': *console_path = optarg; break;
+        case 'o': *query_path = optarg; break;
+        case 'q': *quiet = 1; break;
+        case 'h': fputs(split_usage, stdout); exit(0);
+        case O_PROGRESS: *progress = 1; break;
+        case O_REDACT: flags |= QS_FLAG_REDACT; break;
+        case O_DEDUPE: flags |= QS_FLAG_DEDUPE; break;
+        case O_DEDUPE_SIZE:
+            if (cli_size(optarg, &n) || qs_config_set_limit(cfg, QS_LIMIT_DEDUPE_ENTRIES, n)) {
+                cli_error("--dedupe-size: '%s' is not a positive count", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_FIELDS:
+            if (parse_fields(optarg, &flags))
+                return EXIT_USAGE;
+            break;
+        case O_PATTERN:
+            if (qs_config_set_record_pattern(cfg, optarg, &err)) {
+                cli_error("--pattern: %s", err.text);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_SQL_LOGGER:
+            if (qs_config_add_sql_logger(cfg, optarg, &err)) {
+                cli_error("--sql-logger: %s", err.text);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_SQL_REGEX:
+            if (qs_config_add_sql_regex(cfg, optarg, &err)) {
+                cli_error("--sql-regex: %s", err.text);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_NO_BUILTIN: qs_config_set_builtin_detectors(cfg, 0); break;
+        case O_DIALECT:
+            if ((d = cli_dialect(optarg)) < 0) {
+                cli_error("--dialect: unknown dialect '%s' (default, mysql, postgres)", optarg);
+                return EXIT_USAGE;
+            }
+            qs_config_set_dialect(cfg, (unsigned)d);
+            break;
+        case O_MAX_RECORD:
+            if (cli_size(optarg, &n) || qs_config_set_limit(cfg, QS_LIMIT_RECORD_BYTES, n)) {
+                cli_error("--max-record: '%s' is not a size of at least 1K", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        default:
+            fputs("Try 'qsplit split --help'.\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    qs_config_set_flags(cfg, flags);
+    return 0;
+}
+
+static void summary(const struct qs_stats *st, double secs, const char *query_path)
+{
+    fprintf(stderr,
+            "qsplit: %llu records, %llu with SQL, %llu distinct QHashes",
+            (unsigned long long)st->records, (unsigned long long)st->sql_records,
+            (unsigned long long)st->distinct_qhash);
+    if (st->dedupe_resets)
+        fprintf(stderr, " (dedupe table refilled %llu times: a lower bound)",
+                (unsigned long long)st->dedupe_resets);
+    fprintf(stderr, "; %llu query records to %s\n", (unsigned long long)st->query_records,
+            query_path);
+    fprintf(stderr, "qsplit: %.1f MB in, %.1f MB console, %.1f MB query.log; %.2f s, %.1f MB/s\n",
+            (double)st->bytes_in / 1e6, (double)st->bytes_console / 1e6,
+            (double)st->bytes_query / 1e6, secs, secs > 0 ? (double)st->bytes_in / 1e6 / secs : 0);
+    if (st->oversized)
+        fprintf(stderr, "qsplit: %llu records over --max-record passed through unsplit\n",
+                (unsigned long long)st->oversized);
+    if (st->invalid_utf8)
+        fprintf(stderr, "qsplit: %llu invalid UTF-8 bytes written as U+FFFD in query.log\n",
+                (unsigned long long)st->invalid_utf8);
+}
+
+int cmd_split(int argc, char **argv)
+{
+    const char *console_path = NULL, *query_path = "query.log";
+    int quiet = 0, force_progress = 0, status = 1;
+    struct qs_config *cfg = NULL;
+    struct qs_splitter *sp = NULL;
+    struct qs_querylog *ql = NULL;
+    struct qs_error err = {0};
+    struct split_run run;
+    memset(&run, 0, sizeof run);
+
+    if (qs_config_new(&cfg, &err)) {
+        cli_error("%s", err.text);
+        return 1;
+    }
+    int rc = configure(cfg, argc, argv, &console_path, &query_path, &quiet, &force_progress);
+    if (rc) {
+        qs_config_free(&cfg);
+        return rc;
+    }
+    if (argc - optind > 1) {
+        cli_error("split takes one INPUT (got %d); try 'qsplit split --help'", argc - optind);
+        qs_config_free(&cfg);
+        return EXIT_USAGE;
+    }
+    const char *in_path = optind < argc ? argv[optind] : "-";
+    int in_stdin = strcmp(in_path, "-") == 0;
+    const char *in_name = in_stdin ? "(stdin)" : in_path;
+    int in = in_stdin ? 0 : open(in_path, O_RDONLY | O_CLOEXEC);
+    int out = 1;
+    char *chunk = NULL;
+    if (in < 0) {
+        cli_syserror(errno, "%s: cannot open", in_path);
+        goto done;
+    }
+    struct stat st;
+    if (fstat(in, &st) == 0 && S_ISDIR(st.st_mode)) {
+        cli_error("%s: is a directory", in_name);
+        goto done;
+    }
+    if (console_path && strcmp(console_path, "-") != 0) {
+        out = open(console_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+        if (out < 0) {
+            cli_syserror(errno, "%s: cannot open for writing", console_path);
+            goto done;
+        }
+    }
+    if (same_file(in, out)) {
+        cli_error("%s: the console output is the input file; choose another --console",
+                  in_name);
+        goto done;
+    }
+    if (qs_querylog_open(&ql, query_path, 0640, &err)) {
+        cli_error("%s", err.text);
+        goto done;
+    }
+    if (cli_out_init(&run.console, out, console_path ? console_path : "(stdout)", BATCH) ||
+        cli_out_init(&run.query, -1, query_path, BATCH))
+        goto done;
+    run.query.ql = ql;
+    run.total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    run.progress = !quiet && (force_progress || isatty(2));
+    clock_gettime(CLOCK_MONOTONIC, &run.start);
+    run.last = run.start;
+    if (qs_splitter_new(&sp, cfg, on_output, &run, &err)) {
+        cli_error("%s", err.text);
+        goto done;
+    }
+    chunk = malloc(CHUNK);
+    if (!chunk) {
+        cli_error("out of memory");
+        goto done;
+    }
+    for (;;) {
+        ssize_t n = read(in, chunk, CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            cli_syserror(errno, "%s: read failed", in_name);
+            goto done;
+        }
+        if (n == 0)
+            break;
+        if (qs_splitter_feed(sp, chunk, (size_t)n, &err) != 0)
+            break;
+    }
+    if (err.code == QS_OK)
+        qs_splitter_finish(sp, &err);
+    /* The callback reported an output failure itself; anything else is the splitter's. */
+    if (err.code != QS_OK && !run.console.failed && !run.query.failed)
+        cli_error("%s: %s", in_name, err.text);
+    if (err.code != QS_OK || cli_out_flush(&run.query) || cli_out_flush(&run.console))
+        goto done;
+    if (out != 1 && close(out) != 0) {
+        out = 1;
+        cli_syserror(errno, "%s: close failed", console_path);
+        goto done;
+    }
+    out = 1;
+    if (qs_querylog_close(&ql, &err)) {
+        cli_error("%s", err.text);
+        goto done;
+    }
+    status = 0;
+    if (!quiet) {
+        struct timespec end;
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        struct qs_stats stats;
+        qs_splitter_get_stats(sp, &stats);
+        if (run.progress)
+            show_progress(&run, stats.bytes_in, 1);
+        summary(&stats, since(&run.start, &end), query_path);
+    }
+done:
+    free(chunk);
+    qs_splitter_free(&sp);
+    qs_querylog_close(&ql, NULL);
+    cli_out_free(&run.console);
+    cli_out_free(&run.query);
+    if (out > 1)
+        close(out);
+    if (in > 0)
+        close(in);
+    qs_config_free(&cfg);
+    return status;
+}
