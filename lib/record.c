@@ -1,0 +1,238 @@
+/* record.c — the record-start pattern: which lines begin a log record, and its fields. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "record.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+/*
+ * The default knows the Spring Boot console layouts (2.x, 3.0-3.1, 3.2-3.3, 3.4+), with and
+ * without %clr colours, and the "-DEBUG" dash layout. E stands for any run of ANSI SGR
+ * sequences (\e[…m): %clr wraps every field, and wraps even empty ones ("\e[2m\e[0;39m").
+ * Every repetition is bounded or possessive, so a 100 MB line costs linear time.
+ *
+ *   E ts E  [-] E level E  E pid E  E --- E  E [app] [group] [thread] [trace-span] E logger E : E
+ */
+#define E "(?:\\e\\[[0-9;]{0,16}m)*+"
+const char qsp_default_record_pattern[] =
+    E
+    "(?<ts>\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?"
+    "(?:Z|[+-]\\d\\d(?::?\\d\\d)?)?)" E " {1,4}+"
+    "-? {0,4}+" E " {0,4}+(?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)" E " {1,4}+"
+    E "(?<pid>\\d{0,10}+)" E " {0,4}+"
+    E "---" E " {1,4}+" E
+    /* Spring Boot 3.2+: [app] and 3.4+: [group] come before the thread; lazy, so a lone
+     * bracket is the thread. */
+    "(?:\\[[^\\]\\e\\n]{0,256}+\\] ){0,2}?"
+    "\\[ {0,256}+(?<thread>[^\\]\\e\\n]{0,1024}+)\\]" E " {0,4}+" E
+    /* Spring Boot 3.2+ correlation: [traceId-spanId] or the same width of blanks. */
+    "(?:\\[[0-9a-fA-F -]{0,256}+\\] {0,4}+)?" E
+    "(?<logger>[^\\s\\e\\[][^\\s\\e]{0,1023}+)(?: |\\e\\[[0-9;]{0,16}m){1,300}+:" E " ?";
+#undef E
+
+struct qsp_recpat {
+    pcre2_code *code;
+    int jit;        /* JIT-compiled: match with pcre2_jit_match */
+    int is_default; /* the default: a cheap byte pre-check rejects most lines first */
+    int g_ts, g_level, g_thread, g_logger, g_msg; /* group numbers, 0 = absent */
+};
+
+struct qsp_recmatch {
+    const struct qsp_recpat *pat;
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *stack; /* own JIT stack: user patterns may need more than 32 KiB */
+};
+
+static int group_number(const pcre2_code *code, const char *name)
+{
+    int n = pcre2_substring_number_from_name(code, (PCRE2_SPTR)name);
+    return n > 0 ? n : 0;
+}
+
+int qsp_recpat_new(struct qsp_recpat **out, const char *pattern, struct qs_error *err)
+{
+    if (!out)
+        return qsp_error(err, QS_EINVAL, "qsp_recpat_new: NULL argument");
+    *out = NULL;
+    const char *src = pattern ? pattern : qsp_default_record_pattern;
+    struct qsp_recpat *p = calloc(1, sizeof *p);
+    if (!p)
+        return qsp_error(err, QS_ENOMEM, "out of memory compiling the record pattern");
+    int ecode;
+    PCRE2_SIZE eoff;
+    /* No PCRE2_UTF: log lines may hold any bytes, and the pattern then matches bytes. */
+    p->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED, &ecode,
+                            &eoff, NULL);
+    if (!p->code) {
+        PCRE2_UCHAR msg[160];
+        if (pcre2_get_error_message(ecode, msg, sizeof msg) < 0)
+            strcpy((char *)msg, "unknown PCRE2 error");
+        free(p);
+        if (ecode == PCRE2_ERROR_NOMEMORY)
+            return qsp_error(err, QS_ENOMEM, "record pattern: %s", (char *)msg);
+        return qsp_error(err, QS_EPATTERN, "record pattern: %s at offset %zu", (char *)msg,
+                         (size_t)eoff);
+    }
+    /* JIT is an optimisation only: without it (no JIT support, SELinux execmem denied) the
+     * interpreter gives the same results. */
+    p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
+    p->is_default = pattern == NULL || strcmp(pattern, qsp_default_record_pattern) == 0;
+    p->g_ts = group_number(p->code, "ts");
+    p->g_level = group_number(p->code, "level");
+    p->g_thread = group_number(p->code, "thread");
+    p->g_logger = group_number(p->code, "logger");
+    p->g_msg = group_number(p->code, "msg");
+    *out = p;
+    return 0;
+}
+
+void qsp_recpat_free(struct qsp_recpat **pp)
+{
+    if (!pp || !*pp)
+        return;
+    pcre2_code_free((*pp)->code);
+    free(*pp);
+    *pp = NULL;
+}
+
+int qsp_recmatch_new(struct qsp_recmatch **out, const struct qsp_recpat *p,
+                     struct qs_error *err)
+{
+    if (!out || !p)
+        return qsp_error(err, QS_EINVAL, "qsp_recmatch_new: NULL argument");
+    *out = NULL;
+    struct qsp_recmatch *m = calloc(1, sizeof *m);
+    if (!m)
+        return qsp_error(err, QS_ENOMEM, "out of memory for record match data");
+    m->pat = p;
+    m->md = pcre2_match_data_create_from_pattern(p->code, NULL);
+    m->mctx = pcre2_match_context_create(NULL);
+    if (!m->md || !m->mctx)
+        goto nomem;
+    if (p->jit) {
+        m->stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+        if (!m->stack)
+            goto nomem;
+        pcre2_jit_stack_assign(m->mctx, NULL, m->stack);
+    }
+    *out = m;
+    return 0;
+nomem:
+    qsp_recmatch_free(&m);
+    return qsp_error(err, QS_ENOMEM, "out of memory for record match data");
+}
+
+void qsp_recmatch_free(struct qsp_recmatch **mp)
+{
+    if (!mp || !*mp)
+        return;
+    struct qsp_recmatch *m = *mp;
+    pcre2_match_data_free(m->md);
+    pcre2_match_context_free(m->mctx);
+    pcre2_jit_stack_free(m->stack);
+    free(m);
+    *mp = NULL;
+}
+
+/* Length of the ANSI SGR sequence (\e[…m) at s, or 0. */
+static size_t sgr_len(const char *s, size_t n)
+{
+    if (n < 3 || s[0] != '\x1b' || s[1] != '[')
+        return 0;
+    for (size_t i = 2; i < n && i < 24; i++) {
+        if (s[i] == 'm')
+            return i + 1;
+        if (!((s[i] >= '0' && s[i] <= '9') || s[i] == ';'))
+            return 0;
+    }
+    return 0;
+}
+
+/*
+ * The default pattern needs, after optional SGR sequences, "dddd-". Checking that by hand
+ * rejects continuation lines (SQL, stack frames) without entering PCRE2.
+ */
+static int default_precheck(const char *s, size_t n)
+{
+    size_t i = 0, k;
+    while ((k = sgr_len(s + i, n - i)) > 0)
+        i += k;
+    if (n - i < 24)
+        return 0;
+    const unsigned char *u = (const unsigned char *)s + i;
+    return (unsigned)(u[0] - '0') < 10 && (unsigned)(u[1] - '0') < 10 &&
+           (unsigned)(u[2] - '0') < 10 && (unsigned)(u[3] - '0') < 10 && u[4] == '-';
+}
+
+/* Narrow a field to its text: no SGR sequences or blanks around it (user patterns may
+ * capture them; the logger and thread are compared and written without them). */
+static void field(const char *line, const PCRE2_SIZE *ov, int g, size_t *off, size_t *len)
+{
+    *off = *len = 0;
+    if (g <= 0 || ov[2 * g] == PCRE2_UNSET)
+        return;
+    size_t b = ov[2 * g], e = ov[2 * g + 1];
+    for (;;) {
+        size_t k;
+        if (b < e && (line[b] == ' ' || line[b] == '\t'))
+            b++;
+        else if ((k = sgr_len(line + b, e - b)) > 0)
+            b += k;
+        else
+            break;
+    }
+    for (;;) {
+        if (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r')) {
+            e--;
+            continue;
+        }
+        /* A trailing SGR sequence ends in 'm' and starts at the last ESC. */
+        if (e > b && line[e - 1] == 'm') {
+            const char *esc = memrchr(line + b, '\x1b', e - b);
+            if (esc && sgr_len(esc, (size_t)(line + e - esc)) == (size_t)(line + e - esc)) {
+                e = (size_t)(esc - line);
+                continue;
+            }
+        }
+        break;
+    }
+    *off = b;
+    *len = e - b;
+}
+
+int qsp_recpat_match(const struct qsp_recpat *p, struct qsp_recmatch *m, const char *line,
+                     size_t len, struct qsp_prefix *pf)
+{
+    if (!p || !m || m->pat != p || (!line && len) || !pf)
+        return QS_EINVAL;
+    if (!line)
+        line = "";
+    if (p->is_default && !default_precheck(line, len))
+        return 0;
+    int rc;
+    if (p->jit)
+        rc = pcre2_jit_match(p->code, (PCRE2_SPTR)line, len, 0, 0, m->md, m->mctx);
+    else
+        rc = pcre2_match(p->code, (PCRE2_SPTR)line, len, 0, PCRE2_ANCHORED, m->md,
+                         m->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    if (rc < 0)
+        return rc == PCRE2_ERROR_NOMEMORY ? QS_ENOMEM : QS_ERANGE; /* limits, JIT stack */
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    field(line, ov, p->g_ts, &pf->ts_off, &pf->ts_len);
+    field(line, ov, p->g_level, &pf->level_off, &pf->level_len);
+    field(line, ov, p->g_thread, &pf->thread_off, &pf->thread_len);
+    field(line, ov, p->g_logger, &pf->logger_off, &pf->logger_len);
+    if (p->g_msg > 0 && ov[2 * p->g_msg] != PCRE2_UNSET)
+        pf->msg_off = ov[2 * p->g_msg];
+    else
+        pf->msg_off = ov[1];
+    if (pf->msg_off > len)
+        pf->msg_off = len;
+    return 1;
+}

@@ -1,0 +1,325 @@
+/* test-record.c — the record-start pattern over every sample layout in data/layouts, custom
+ * patterns, pattern errors, and hostile bytes. */
+#include <dirent.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "qstest.h"
+#include "record.h"
+
+static struct qsp_recpat *def;
+static struct qsp_recmatch *defm;
+
+static int match(const char *line, size_t len, struct qsp_prefix *pf)
+{
+    return qsp_recpat_match(def, defm, line, len, pf);
+}
+
+static int match_str(const char *line, struct qsp_prefix *pf)
+{
+    return match(line, strlen(line), pf);
+}
+
+/* Split s at tabs into at most n fields; returns the count. */
+static size_t split_tabs(char *s, char **f, size_t n)
+{
+    size_t k = 0;
+    f[k++] = s;
+    for (char *p = s; *p && k < n; p++)
+        if (*p == '\t') {
+            *p = '\0';
+            f[k++] = p + 1;
+        }
+    return k;
+}
+
+static char *next_line(char **cur, char *end, size_t *len)
+{
+    if (*cur >= end)
+        return NULL;
+    char *s = *cur, *nl = memchr(s, '\n', (size_t)(end - s));
+    char *e = nl ? nl : end;
+    *len = (size_t)(e - s);
+    *cur = nl ? nl + 1 : end;
+    *e = '\0';
+    return s;
+}
+
+static void check_layout(const char *dir, const char *name)
+{
+    char path[2048];
+    size_t loglen, explen;
+    snprintf(path, sizeof path, "%s/%s.log", dir, name);
+    char *log = qst_slurp(path, &loglen);
+    snprintf(path, sizeof path, "%s/%s.expected", dir, name);
+    char *exp = qst_slurp(path, &explen);
+    char *lc = log, *ec = exp, *le = log + loglen, *ee = exp + explen;
+    size_t ll, el, lineno = 0, starts = 0;
+    char *line, *eline;
+    while ((line = next_line(&lc, le, &ll)) != NULL) {
+        lineno++;
+        eline = next_line(&ec, ee, &el);
+        CHECK(eline != NULL);
+        if (!eline)
+            break;
+        char *f[6];
+        size_t nf = split_tabs(eline, f, 6);
+        struct qsp_prefix pf;
+        int rc = match(line, ll, &pf); /* with a CR at the end in the CRLF sample */
+        size_t n = ll;
+        if (n && line[n - 1] == '\r')
+            n--;
+        if (strcmp(f[0], "cont") == 0) {
+            if (rc != 0)
+                fprintf(stderr, "%s:%zu: continuation line taken as a record start\n", name,
+                        lineno);
+            CHECK_INT(rc, 0);
+            continue;
+        }
+        starts++;
+        if (rc != 1)
+            fprintf(stderr, "%s:%zu: record start not recognized\n", name, lineno);
+        CHECK_INT(rc, 1);
+        CHECK_INT(nf, 6);
+        if (rc != 1 || nf != 6)
+            continue;
+        CHECK_MEM(line + pf.ts_off, pf.ts_len, f[1], strlen(f[1]));
+        CHECK_MEM(line + pf.level_off, pf.level_len, f[2], strlen(f[2]));
+        CHECK_MEM(line + pf.thread_off, pf.thread_len, f[3], strlen(f[3]));
+        CHECK_MEM(line + pf.logger_off, pf.logger_len, f[4], strlen(f[4]));
+        CHECK(pf.msg_off <= n);
+        CHECK_MEM(line + pf.msg_off, n - pf.msg_off, f[5], strlen(f[5]));
+    }
+    CHECK(next_line(&ec, ee, &el) == NULL); /* as many expectations as lines */
+    CHECK(starts > 0);
+    free(log);
+    free(exp);
+}
+
+static void test_layouts(void)
+{
+    const char *data = getenv("QS_TEST_DATA");
+    if (!data)
+        data = "tests/data";
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/layouts", data);
+    DIR *d = opendir(dir);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    struct dirent *de;
+    int layouts = 0;
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n > 4 && strcmp(de->d_name + n - 4, ".log") == 0) {
+            char name[256];
+            snprintf(name, sizeof name, "%.*s", (int)(n - 4), de->d_name);
+            check_layout(dir, name);
+            layouts++;
+        }
+    }
+    closedir(d);
+    CHECK(layouts >= 8);
+}
+
+static void test_default_edges(void)
+{
+    struct qsp_prefix pf;
+    /* Not records: almost-prefixes and fragments. */
+    CHECK_INT(match_str("", &pf), 0);
+    CHECK_INT(match_str("2021-05-25", &pf), 0);
+    CHECK_INT(match_str("2021-05-25 18:32:35.710 DEBUG", &pf), 0);
+    CHECK_INT(match_str("2021-05-25 18:32:35.710 LOUD 1 --- [main] a.B : x", &pf), 0);
+    CHECK_INT(match_str("2021-05-25 18:32:35.710 INFO 1 --- [main] a.B x", &pf), 0);
+    CHECK_INT(match_str("2021-05-25 18:32:35.710 INFO 1 -- [main] a.B : x", &pf), 0);
+    CHECK_INT(match_str("\x1b[2m", &pf), 0);
+    CHECK_INT(match_str("==>  Preparing: SELECT 1", &pf), 0);
+    /* Nine fraction digits, a comma, no fraction. */
+    CHECK_INT(match_str("2021-05-25 18:32:35,710123456 INFO 1 --- [main] a.B : x", &pf), 1);
+    CHECK_MEM("2021-05-25 18:32:35,710123456", 29, "2021-05-25 18:32:35,710123456",
+              pf.ts_len);
+    CHECK_INT(match_str("2021-05-25 18:32:35 INFO 1 --- [main] a.B : x", &pf), 1);
+    /* The message starts after ": " even when it holds " : " itself. */
+    const char *l = "2021-05-25 18:32:35.710  INFO 1 --- [main] a.B : k : v";
+    CHECK_INT(match_str(l, &pf), 1);
+    CHECK_STR(l + pf.msg_off, "k : v");
+    /* An empty message after "logger :" with nothing following. */
+    l = "2021-05-25 18:32:35.710  INFO 1 --- [main] a.B :";
+    CHECK_INT(match_str(l, &pf), 1);
+    CHECK_INT(pf.msg_off, strlen(l));
+}
+
+/* NUL bytes, invalid UTF-8, CR and binary garbage never fail and never crash. */
+static void test_bad_bytes(void)
+{
+    struct qsp_prefix pf;
+    static const char l1[] = "2021-05-25 18:32:35.710 DEBUG 1 --- [ma\xff\xfein] c.e.X\xc3 : a\0b\xff\r";
+    CHECK_INT(match(l1, sizeof l1 - 1, &pf), 1);
+    CHECK_MEM(l1 + pf.thread_off, pf.thread_len, "ma\xff\xfein", 6);
+    CHECK_MEM(l1 + pf.logger_off, pf.logger_len, "c.e.X\xc3", 6);
+    CHECK_MEM(l1 + pf.msg_off, sizeof l1 - 1 - pf.msg_off, "a\0b\xff\r", 5);
+    static const char l2[] = "2021-05-25 18:32:35.710 DEBUG 1 --- [main\0] a.B : x";
+    CHECK_INT(match(l2, sizeof l2 - 1, &pf), 1);
+    static const char l3[] = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+    CHECK_INT(match(l3, sizeof l3 - 1, &pf), 0);
+    /* A seeded stream of random bytes, and random bytes after a valid timestamp. */
+    unsigned seed = 12345;
+    char buf[512];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (size_t)(round % 500);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = (char)(seed >> 16);
+        }
+        if (round % 2 && n > 30)
+            memcpy(buf, "2021-05-25 18:32:35.710 INFO ", 29);
+        int rc = match(buf, n, &pf);
+        CHECK(rc == 0 || rc == 1);
+        if (rc == 1)
+            CHECK(pf.msg_off <= n && pf.ts_off + pf.ts_len <= n &&
+                  pf.logger_off + pf.logger_len <= n && pf.thread_off + pf.thread_len <= n);
+    }
+    /* A huge line that almost matches costs linear time and answers no. */
+    size_t big = (size_t)32 << 20;
+    char *h = malloc(big);
+    CHECK(h != NULL);
+    if (h) {
+        memset(h, ' ', big);
+        memcpy(h, "2021-05-25 18:32:35.710 INFO 1 --- [", 36);
+        CHECK_INT(match(h, big, &pf), 0);
+        memset(h + 36, '[', big - 36);
+        CHECK_INT(match(h, big, &pf), 0);
+        free(h);
+    }
+}
+
+static void test_custom(void)
+{
+    struct qs_error err;
+    struct qsp_recpat *p = NULL;
+    struct qsp_recmatch *m = NULL;
+    qs_error_clear(&err);
+    /* logback's "%d{HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n". */
+    CHECK_INT(qsp_recpat_new(&p,
+                             "(?<ts>\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\[(?<thread>[^\\]]*)\\] "
+                             "(?<level>[A-Z]+) +(?<logger>\\S+) - (?<msg>)",
+                             &err),
+              0);
+    CHECK_INT(qsp_recmatch_new(&m, p, &err), 0);
+    struct qsp_prefix pf;
+    const char *l = "18:32:35.710 [http-nio-8081-exec-1] DEBUG c.e.m.UserMapper.selectById - "
+                    "==>  Preparing: SELECT 1";
+    CHECK_INT(qsp_recpat_match(p, m, l, strlen(l), &pf), 1);
+    CHECK_MEM(l + pf.ts_off, pf.ts_len, "18:32:35.710", 12);
+    CHECK_MEM(l + pf.thread_off, pf.thread_len, "http-nio-8081-exec-1", 20);
+    CHECK_MEM(l + pf.level_off, pf.level_len, "DEBUG", 5);
+    CHECK_MEM(l + pf.logger_off, pf.logger_len, "c.e.m.UserMapper.selectById", 27);
+    CHECK_STR(l + pf.msg_off, "==>  Preparing: SELECT 1");
+    /* Anchored: a match later in the line does not count. */
+    l = "x 18:32:35.710 [main] INFO a.B - y";
+    CHECK_INT(qsp_recpat_match(p, m, l, strlen(l), &pf), 0);
+    /* The default's lines are not records here. */
+    l = "2021-05-25 18:32:35.710 DEBUG 1 --- [main] a.B : x";
+    CHECK_INT(qsp_recpat_match(p, m, l, strlen(l), &pf), 0);
+    /* A match data object belongs to its own pattern. */
+    CHECK(qsp_recpat_match(def, m, l, strlen(l), &pf) < 0);
+    qsp_recmatch_free(&m);
+    qsp_recpat_free(&p);
+    CHECK(m == NULL && p == NULL);
+
+    /* Without a msg group the message starts at the end of the match; colour codes a user
+     * pattern captures are not part of the fields. */
+    CHECK_INT(qsp_recpat_new(&p, "(?<level>\\S+) (?<logger>\\S+ *): ", &err), 0);
+    CHECK_INT(qsp_recmatch_new(&m, p, &err), 0);
+    l = "\x1b[32mINFO\x1b[0;39m \x1b[36mcom.example.A\x1b[0;39m   : hello";
+    CHECK_INT(qsp_recpat_match(p, m, l, strlen(l), &pf), 1);
+    CHECK_MEM(l + pf.level_off, pf.level_len, "INFO", 4);
+    CHECK_MEM(l + pf.logger_off, pf.logger_len, "com.example.A", 13);
+    CHECK_STR(l + pf.msg_off, "hello");
+    CHECK_INT(pf.thread_len, 0);
+    CHECK_INT(pf.ts_len, 0);
+    qsp_recmatch_free(&m);
+    qsp_recpat_free(&p);
+    CHECK_INT(err.code, QS_OK);
+
+    /* Passing the default's text is the default. */
+    CHECK_INT(qsp_recpat_new(&p, qsp_default_record_pattern, &err), 0);
+    CHECK_INT(qsp_recmatch_new(&m, p, &err), 0);
+    l = "2021-05-25 18:32:35.710 DEBUG 1 --- [main] a.B : x";
+    CHECK_INT(qsp_recpat_match(p, m, l, strlen(l), &pf), 1);
+    qsp_recmatch_free(&m);
+    qsp_recpat_free(&p);
+    qsp_recmatch_free(&m); /* NULL is a no-op */
+    qsp_recpat_free(NULL);
+}
+
+static void test_bad_pattern(void)
+{
+    struct qs_error err;
+    struct qsp_recpat *p = (struct qsp_recpat *)&err;
+    qs_error_clear(&err);
+    CHECK_INT(qsp_recpat_new(&p, "(?<ts>\\d+", &err), QS_EPATTERN);
+    CHECK(p == NULL);
+    CHECK_INT(err.code, QS_EPATTERN);
+    CHECK(strstr(err.text, "missing closing parenthesis") != NULL);
+    CHECK(strstr(err.text, "offset 9") != NULL);
+    qs_error_clear(&err);
+    CHECK_INT(qsp_recpat_new(&p, "ab[", &err), QS_EPATTERN);
+    CHECK(strstr(err.text, "offset 3") != NULL);
+    /* err may be NULL. */
+    CHECK_INT(qsp_recpat_new(&p, "*", NULL), QS_EPATTERN);
+    CHECK_INT(qsp_recpat_new(NULL, "x", NULL), QS_EINVAL);
+}
+
+/* Not a timed test: prints the default pattern's speed over a realistic line mix. */
+static void measure(void)
+{
+    static const char *mix[] = {
+        "2021-05-25 18:32:35.710 DEBUG 10788 --- [http-nio-8081-exec-595] "
+        "c.e.mapper.UserMapper.selectById         : ==>  Preparing: SELECT",
+        "        id, user_name, email, created_at",
+        "    FROM t_user WHERE id = ?",
+        "\x1b[2m2023-11-20T14:03:01.123+01:00\x1b[0;39m \x1b[32m INFO\x1b[0;39m \x1b[35m4711"
+        "\x1b[0;39m \x1b[2m---\x1b[0;39m \x1b[2m[myapp] [           main]\x1b[0;39m "
+        "\x1b[2m\x1b[0;39m\x1b[36mcom.example.shop.ShopApplication        \x1b[0;39m "
+        "\x1b[2m:\x1b[0;39m Started",
+        "\tat com.example.service.UserService.create(UserService.java:55)",
+        "2021-05-25 18:32:35.711 DEBUG 10788 --- [http-nio-8081-exec-595] "
+        "c.e.mapper.UserMapper.selectById         : ==> Parameters: 42(Long)",
+    };
+    size_t nmix = sizeof mix / sizeof mix[0], lens[8];
+    for (size_t i = 0; i < nmix; i++)
+        lens[i] = strlen(mix[i]);
+    struct qsp_prefix pf;
+    long n = 3000000, hits = 0;
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (long i = 0; i < n; i++)
+        hits += match(mix[i % nmix], lens[i % nmix], &pf);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    CHECK_INT(hits, n / 2);
+    fprintf(stderr, "record pattern: %.1f M lines/s (half record starts, half continuation)\n",
+            (double)n / s / 1e6);
+}
+
+int main(void)
+{
+    struct qs_error err;
+    qs_error_clear(&err);
+    CHECK_INT(qsp_recpat_new(&def, NULL, &err), 0);
+    CHECK_INT(qsp_recmatch_new(&defm, def, &err), 0);
+    if (!def || !defm)
+        return qst_done("test-record");
+    test_layouts();
+    test_default_edges();
+    test_bad_bytes();
+    test_custom();
+    test_bad_pattern();
+    measure();
+    qsp_recmatch_free(&defm);
+    qsp_recpat_free(&def);
+    return qst_done("test-record");
+}
