@@ -1,0 +1,419 @@
+/* test-split.c — the streaming splitter: chunking never changes the output, non-SQL bytes
+ * pass unchanged, oversized records stream through, events split like records. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "qsplit.h"
+#include "qstest.h"
+
+#define P "2021-05-25 18:32:35.710 DEBUG 10788 --- [http-nio-8081-exec-595] " \
+          "c.e.mapper.UserMapper.selectById        : "
+
+/* Everything a run produced, flattened so two runs compare with memcmp. */
+struct capture {
+    char *console, *query, *log; /* log: one line per callback: flags, offset, qhash */
+    size_t console_len, query_len, log_len;
+    size_t console_cap, query_cap, log_cap;
+    int calls, stop_after;
+};
+
+static void grow_append(char **buf, size_t *len, size_t *cap, const char *p, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        *cap = (*len + n + 1) * 2;
+        *buf = realloc(*buf, *cap);
+    }
+    memcpy(*buf + *len, p, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+}
+
+static int capture_fn(void *user, const struct qs_output *o)
+{
+    struct capture *c = user;
+    c->calls++;
+    grow_append(&c->console, &c->console_len, &c->console_cap, o->console, o->console_len);
+    if (o->query)
+        grow_append(&c->query, &c->query_len, &c->query_cap, o->query, o->query_len);
+    char line[128];
+    int n = snprintf(line, sizeof line, "%u %llu %s %.*s\n", o->flags,
+                     (unsigned long long)o->end_offset, o->qhash ? o->qhash : "-",
+                     (int)(o->ts ? (o->ts_len > 40 ? 40 : o->ts_len) : 0), o->ts ? o->ts : "");
+    grow_append(&c->log, &c->log_len, &c->log_cap, line, (size_t)n);
+    CHECK(!!(o->flags & QS_OUT_SQL) == (o->qhash != NULL));
+    return c->stop_after && c->calls >= c->stop_after;
+}
+
+static void capture_free(struct capture *c)
+{
+    free(c->console);
+    free(c->query);
+    free(c->log);
+    memset(c, 0, sizeof *c);
+}
+
+/* Split input fed in chunks of `chunk` bytes (0: one piece; SIZE_MAX: pseudo-random). */
+static int run(const struct qs_config *cfg, const char *in, size_t len, size_t chunk,
+               struct capture *c)
+{
+    struct qs_splitter *s = NULL;
+    struct qs_error err = {0};
+    memset(c, 0, sizeof *c);
+    grow_append(&c->console, &c->console_len, &c->console_cap, "", 0);
+    grow_append(&c->query, &c->query_len, &c->query_cap, "", 0);
+    grow_append(&c->log, &c->log_len, &c->log_cap, "", 0);
+    int rc = qs_splitter_new(&s, cfg, capture_fn, c, &err);
+    CHECK_INT(rc, 0);
+    uint32_t seed = 12345;
+    for (size_t off = 0; rc == 0 && off < len;) {
+        size_t n = len - off;
+        if (chunk == SIZE_MAX) {
+            seed = seed * 1103515245u + 12345u;
+            n = 1 + (seed >> 16) % 97;
+        } else if (chunk) {
+            n = chunk;
+        }
+        if (n > len - off)
+            n = len - off;
+        rc = qs_splitter_feed(s, in + off, n, &err);
+        off += n;
+    }
+    if (rc == 0)
+        rc = qs_splitter_finish(s, &err);
+    qs_splitter_free(&s);
+    return rc;
+}
+
+static void check_same(const struct capture *a, const struct capture *b, size_t chunk)
+{
+    if (a->log_len != b->log_len || memcmp(a->log, b->log, a->log_len) != 0)
+        fprintf(stderr, "chunk size %zu changes the records\n", chunk);
+    CHECK_MEM(a->console, a->console_len, b->console, b->console_len);
+    CHECK_MEM(a->query, a->query_len, b->query, b->query_len);
+    CHECK_MEM(a->log, a->log_len, b->log, b->log_len);
+}
+
+static const char sample[] =
+    "  .   ____          _            __ _ _\n"
+    " :: Spring Boot ::                (v2.7.18)\n"
+    P "==>  Preparing: SELECT id,\n"
+    "           name\n"
+    "    FROM users\n"
+    "    WHERE id = ?\n" P "==> Parameters: 42(Integer)\n" P "<==      Total: 1\n"
+    "2021-05-25 18:32:35.711 ERROR 10788 --- [main] o.s.b.SpringApplication : failed\n"
+    "java.lang.IllegalStateException: boom\n"
+    "\tat com.example.App.main(App.java:10)\n"
+    "2021-05-25 18:32:35.712  INFO 10788 --- [main] c.e.App : caf\xc3\xa9 \xff\xfe bytes\r\n" P
+    "==>  Preparing: SELECT * FROM t WHERE a = 'x  y' -- note\r\n"
+    "   AND b = ?\r\n" P "==>  Preparing: SELECT id, name FROM users WHERE id = ?\n"
+    "2021-05-25 18:32:35.713 DEBUG 10788 --- [main] p6spy : 1621939955710|3|statement|connection 5|"
+    "url jdbc:h2:mem:test|SELECT name FROM t WHERE id = ?|SELECT name FROM t WHERE id = 7\n"
+    "2021-05-25 18:32:35.714 DEBUG 10788 --- [main] c.e.Svc : boundSql : UPDATE t SET a = 1\n"
+    "   WHERE id = 2\n"
+    "trailing line without newline";
+
+static void test_chunking(const struct qs_config *cfg, const char *in, size_t len)
+{
+    struct capture whole, part;
+    CHECK_INT(run(cfg, in, len, 0, &whole), 0);
+    size_t sizes[] = {1, 2, 3, 5, 7, 13, 64, 100, 4096, SIZE_MAX};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        CHECK_INT(run(cfg, in, len, sizes[i], &part), 0);
+        check_same(&whole, &part, sizes[i]);
+        capture_free(&part);
+    }
+    capture_free(&whole);
+}
+
+static void test_sample(const struct qs_config *cfg)
+{
+    struct capture c;
+    CHECK_INT(run(cfg, sample, sizeof sample - 1, 0, &c), 0);
+    struct qs_hasher *h = NULL;
+    CHECK_INT(qs_hasher_new(&h, NULL), 0);
+    char hex[33], want[512];
+
+    /* The multi-line MyBatis statement: one console line, one query record. */
+    const char *sql1 = "SELECT id,\n           name\n    FROM users\n    WHERE id = ?";
+    CHECK_INT(qs_hasher_qhash(h, sql1, strlen(sql1), 0, hex), 0);
+    snprintf(want, sizeof want, P "==>  Preparing: \"QHash\":\"%s\"\n", hex);
+    CHECK(strstr(c.console, want) != NULL);
+    /* The same statement on one line shares the QHash. */
+    snprintf(want, sizeof want, "\n" P "==>  Preparing: \"QHash\":\"%s\"\n", hex);
+    CHECK(strstr(c.console, want) != NULL);
+    snprintf(want, sizeof want, "{\"QHash\":\"%s\",\"sql\":\"SELECT id,\\n           name\\n"
+             "    FROM users\\n    WHERE id = ?\"}\n", hex);
+    CHECK(strncmp(c.query, want, strlen(want)) == 0);
+
+    /* Parameters, Total, the stack trace, the banner and bad bytes stay byte for byte. */
+    CHECK(strstr(c.console, P "==> Parameters: 42(Integer)\n" P "<==      Total: 1\n") != NULL);
+    CHECK(strstr(c.console, "failed\njava.lang.IllegalStateException: boom\n\tat com.example."
+                            "App.main(App.java:10)\n") != NULL);
+    CHECK(strncmp(c.console, sample, 80) == 0);
+    CHECK(memmem(c.console, c.console_len, "caf\xc3\xa9 \xff\xfe bytes\r\n", 15) != NULL);
+
+    /* CRLF: the console line keeps the record's line ending; the SQL keeps inner ones. */
+    const char *sql2 = "SELECT * FROM t WHERE a = 'x  y' -- note\r\n   AND b = ?";
+    CHECK_INT(qs_hasher_qhash(h, sql2, strlen(sql2), 0, hex), 0);
+    snprintf(want, sizeof want, P "==>  Preparing: \"QHash\":\"%s\"\r\n", hex);
+    CHECK(strstr(c.console, want) != NULL);
+
+    /* p6spy: metadata kept, the SQL with values is the statement. */
+    const char *sql3 = "SELECT name FROM t WHERE id = 7";
+    CHECK_INT(qs_hasher_qhash(h, sql3, strlen(sql3), 0, hex), 0);
+    snprintf(want, sizeof want, "p6spy : 1621939955710|3|statement|connection 5|url "
+             "jdbc:h2:mem:test|\"QHash\":\"%s\"\n", hex);
+    CHECK(strstr(c.console, want) != NULL);
+
+    /* boundSql, multi-line, followed by an unterminated last line of another record. */
+    const char *sql4 = "UPDATE t SET a = 1\n   WHERE id = 2\ntrailing line without newline";
+    CHECK_INT(qs_hasher_qhash(h, sql4, strlen(sql4), 0, hex), 0);
+    snprintf(want, sizeof want, "c.e.Svc : boundSql : \"QHash\":\"%s\"", hex);
+    CHECK(strstr(c.console, want) != NULL);
+    CHECK(c.console[c.console_len - 1] == '"'); /* no newline invented at the end */
+
+    /* Every query line parses and its QHash is the hash of its sql. */
+    int lines = 0;
+    for (char *p = c.query; *p;) {
+        char *nl = strchr(p, '\n');
+        CHECK(nl != NULL);
+        if (!nl)
+            break;
+        char qh[33], sql[4096], again[33];
+        size_t n = 0;
+        CHECK_INT(qs_query_record_parse(p, (size_t)(nl - p), qh, sql, sizeof sql, &n), 0);
+        CHECK_INT(qs_hasher_qhash(h, sql, n, 0, again), 0);
+        CHECK_STR(qh, again);
+        lines++;
+        p = nl + 1;
+    }
+    CHECK_INT(lines, 5);
+    qs_hasher_free(&h);
+    capture_free(&c);
+}
+
+static void test_passthrough_exact(const struct qs_config *cfg)
+{
+    /* No SQL anywhere: the console output is the input, whatever the bytes. */
+    size_t len = 1 << 20;
+    char *junk = malloc(len);
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < len; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        junk[i] = (char)(x % 7 == 0 ? '\n' : x >> 24);
+    }
+    struct capture c;
+    CHECK_INT(run(cfg, junk, len, SIZE_MAX, &c), 0);
+    if (c.query_len == 0)
+        CHECK_MEM(c.console, c.console_len, junk, len);
+    capture_free(&c);
+    CHECK_INT(run(cfg, "", 0, 0, &c), 0);
+    CHECK_INT(c.calls, 0);
+    capture_free(&c);
+    free(junk);
+}
+
+static void test_oversized(void)
+{
+    struct qs_config *cfg = NULL;
+    CHECK_INT(qs_config_new(&cfg, NULL), 0);
+    CHECK_INT(qs_config_set_limit(cfg, QS_LIMIT_RECORD_BYTES, 1024), 0);
+    CHECK_INT(qs_config_set_limit(cfg, QS_LIMIT_RECORD_BYTES, 10), QS_EINVAL);
+    /* A 10 KB statement over a 1 KB limit passes through unsplit; the next one splits. */
+    size_t big = 10000;
+    char *in = malloc(big + 512);
+    size_t n = (size_t)sprintf(in, P "==>  Preparing: SELECT ");
+    while (n < big) {
+        memcpy(in + n, "a,\n", 3);
+        n += 3;
+    }
+    n += (size_t)sprintf(in + n, "1\n" P "==>  Preparing: SELECT 2\n");
+    struct capture whole, part;
+    CHECK_INT(run(cfg, in, n, 0, &whole), 0);
+    CHECK(whole.console_len > big);
+    CHECK(memcmp(whole.console, in, big) == 0);
+    CHECK_INT(whole.query_len > 0, 1);
+    CHECK(strstr(whole.query, "SELECT 2") != NULL);
+    CHECK(strstr(whole.query, "SELECT a") == NULL);
+    CHECK(strstr(whole.log, "2 ") != NULL); /* QS_OUT_PARTIAL pieces */
+    for (size_t chunk = 1; chunk < 2000; chunk = chunk * 3 + 1) {
+        CHECK_INT(run(cfg, in, n, chunk, &part), 0);
+        CHECK_MEM(part.console, part.console_len, whole.console, whole.console_len);
+        CHECK_MEM(part.query, part.query_len, whole.query, whole.query_len);
+        capture_free(&part);
+    }
+    capture_free(&whole);
+    free(in);
+    qs_config_free(&cfg);
+}
+
+static uint64_t huge_bytes;
+static int count_fn(void *user, const struct qs_output *o)
+{
+    (void)user;
+    huge_bytes += o->console_len;
+    return 0;
+}
+
+static void test_huge_line(const struct qs_config *cfg)
+{
+    /* 100 MB in one line, fed in 1 MB chunks, streams through in bounded memory. */
+    struct qs_splitter *s = NULL;
+    CHECK_INT(qs_splitter_new(&s, cfg, count_fn, NULL, NULL), 0);
+    size_t chunk = 1 << 20;
+    char *buf = malloc(chunk);
+    memset(buf, 'x', chunk);
+    memcpy(buf, P "==>  Preparing: SELECT ", strlen(P) + 24);
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
+    huge_bytes = 0;
+    for (int i = 0; i < 100; i++) {
+        CHECK_INT(qs_splitter_feed(s, buf, chunk, NULL), 0);
+        memset(buf, 'y', chunk);
+    }
+    CHECK_INT(qs_splitter_feed(s, "\n" P "==>  Preparing: SELECT 1\n", strlen(P) + 27, NULL), 0);
+    CHECK_INT(qs_splitter_finish(s, NULL), 0);
+    getrusage(RUSAGE_SELF, &after);
+    struct qs_stats st;
+    qs_splitter_get_stats(s, &st);
+    CHECK_INT(st.oversized, 1);
+    CHECK_INT(st.sql_records, 1);
+    CHECK_INT(st.bytes_in, 100 * chunk + strlen(P) + 27);
+    CHECK(huge_bytes >= 100 * chunk);
+    /* ru_maxrss is in KiB; the record limit is 8 MiB, so growth stays well under 100 MB. */
+    CHECK(after.ru_maxrss - before.ru_maxrss < 40 * 1024);
+    fprintf(stderr, "huge line: 100 MB streamed, max RSS grew %ld KiB\n",
+            after.ru_maxrss - before.ru_maxrss);
+    qs_splitter_free(&s);
+    free(buf);
+}
+
+static void test_options(void)
+{
+    struct qs_config *cfg = NULL;
+    struct qs_splitter *s = NULL;
+    struct capture c;
+    const char in[] = P "==>  Preparing: SELECT * FROM t WHERE name = 'Ann' AND id IN (1, 2)\n"
+                        P "==>  Preparing: SELECT * FROM t WHERE name = 'Ann' AND id IN (1, 2)\n";
+    CHECK_INT(qs_config_new(&cfg, NULL), 0);
+    CHECK_INT(qs_config_set_flags(cfg, QS_FLAG_DEDUPE | QS_FLAG_REDACT | QS_FIELD_TIMESTAMP |
+                                           QS_FIELD_THREAD | QS_FIELD_LOGGER |
+                                           QS_FIELD_FINGERPRINT), 0);
+    CHECK_INT(qs_config_set_flags(cfg, 0x8000u), QS_EINVAL);
+    CHECK_INT(run(cfg, in, sizeof in - 1, 0, &c), 0);
+    CHECK_INT(c.calls, 2);
+    /* dedupe: one query line for two identical statements; redact: no literal left. */
+    CHECK(strchr(c.query, '\n') == c.query + c.query_len - 1);
+    CHECK(strstr(c.query, "Ann") == NULL);
+    CHECK(strstr(c.query, "\"ts\":\"2021-05-25 18:32:35.710\"") != NULL);
+    CHECK(strstr(c.query, "\"thread\":\"http-nio-8081-exec-595\"") != NULL);
+    CHECK(strstr(c.query, "\"logger\":\"c.e.mapper.UserMapper.selectById\"") != NULL);
+    CHECK(strstr(c.query, "\"FHash\":\"") != NULL);
+    capture_free(&c);
+
+    /* A callback that stops the splitter: QS_ECALLBACK, then every call refuses. */
+    struct capture stop = {.stop_after = 1};
+    CHECK_INT(qs_splitter_new(&s, cfg, capture_fn, &stop, NULL), 0);
+    struct qs_error err = {0};
+    CHECK_INT(qs_splitter_feed(s, in, sizeof in - 1, &err), QS_ECALLBACK);
+    CHECK_INT(err.code, QS_ECALLBACK);
+    CHECK(qs_splitter_feed(s, "x\n", 2, NULL) < 0);
+    CHECK(qs_splitter_finish(s, NULL) < 0);
+    qs_splitter_free(&s);
+    capture_free(&stop);
+
+    /* Feed after finish is out of order. */
+    CHECK_INT(qs_splitter_new(&s, cfg, NULL, NULL, NULL), 0);
+    CHECK_INT(qs_splitter_finish(s, NULL), 0);
+    CHECK_INT(qs_splitter_feed(s, "x", 1, NULL), QS_ESTATE);
+    qs_splitter_free(&s);
+    CHECK(s == NULL);
+    qs_config_free(&cfg);
+}
+
+static void test_flush(const struct qs_config *cfg)
+{
+    struct capture c = {0};
+    struct qs_splitter *s = NULL;
+    grow_append(&c.console, &c.console_len, &c.console_cap, "", 0);
+    grow_append(&c.log, &c.log_len, &c.log_cap, "", 0);
+    CHECK_INT(qs_splitter_new(&s, cfg, capture_fn, &c, NULL), 0);
+    CHECK_INT(qs_splitter_feed(s, P "hello\n" P "held", strlen(P) * 2 + 10, NULL), 0);
+    CHECK_INT(c.calls, 0);
+    /* flush emits the held record, not the incomplete line */
+    CHECK_INT(qs_splitter_flush(s, NULL), 0);
+    CHECK_INT(c.calls, 1);
+    CHECK_MEM(c.console, c.console_len, P "hello\n", strlen(P) + 6);
+    CHECK_INT(qs_splitter_feed(s, " on\n", 4, NULL), 0);
+    CHECK_INT(qs_splitter_finish(s, NULL), 0);
+    CHECK_INT(c.calls, 2);
+    CHECK(strstr(c.console, P "held on\n") != NULL);
+    qs_splitter_free(&s);
+    capture_free(&c);
+}
+
+static void test_event(const struct qs_config *cfg)
+{
+    struct qs_splitter *s = NULL;
+    CHECK_INT(qs_splitter_new(&s, cfg, NULL, NULL, NULL), 0);
+    const char *msg = "==>  Preparing: SELECT id\n  FROM users WHERE id = ?";
+    struct qs_event ev = {.logger = "com.example.mapper.UserMapper.selectById",
+                          .logger_len = 40, .message = msg, .message_len = strlen(msg),
+                          .thread = "main", .thread_len = 4};
+    const char *console, *query;
+    size_t clen, qlen;
+    CHECK_INT(qs_splitter_event(s, &ev, &console, &clen, &query, &qlen, NULL), 1);
+    char hex[33], want[128];
+    struct qs_hasher *h = NULL;
+    qs_hasher_new(&h, NULL);
+    qs_hasher_qhash(h, msg + 16, strlen(msg) - 16, 0, hex);
+    snprintf(want, sizeof want, "==>  Preparing: \"QHash\":\"%s\"", hex);
+    CHECK_MEM(console, clen, want, strlen(want));
+    CHECK(query && qlen > 0 && query[qlen - 1] == '\n');
+    char qh[33], sql[256];
+    size_t n = 0;
+    CHECK_INT(qs_query_record_parse(query, qlen, qh, sql, sizeof sql, &n), 0);
+    CHECK_STR(qh, hex);
+    CHECK_MEM(sql, n, msg + 16, strlen(msg) - 16);
+
+    struct qs_event plain = {.logger = "x", .logger_len = 1, .message = "hello",
+                             .message_len = 5};
+    CHECK_INT(qs_splitter_event(s, &plain, &console, &clen, &query, &qlen, NULL), 0);
+    CHECK(console == NULL && query == NULL);
+    CHECK_INT(qs_splitter_event(s, NULL, &console, &clen, &query, &qlen, NULL), QS_EINVAL);
+    qs_hasher_free(&h);
+    qs_splitter_free(&s);
+}
+
+int main(void)
+{
+    struct qs_config *cfg = NULL;
+    struct qs_error err = {0};
+    CHECK_INT(qs_config_new(&cfg, &err), 0);
+    test_sample(cfg);
+    test_chunking(cfg, sample, sizeof sample - 1);
+    const char *src = getenv("QS_SOURCE_ROOT");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/examples/logs/console.log", src ? src : ".");
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        fclose(f);
+        size_t len;
+        char *ex = qst_slurp(path, &len);
+        test_chunking(cfg, ex, len);
+        free(ex);
+    }
+    test_passthrough_exact(cfg);
+    test_oversized();
+    test_huge_line(cfg);
+    test_options();
+    test_flush(cfg);
+    test_event(cfg);
+    qs_config_free(&cfg);
+    return qst_done("test-split");
+}
