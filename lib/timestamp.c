@@ -1,0 +1,128 @@
+/* timestamp.c — record timestamps of the default layouts to nanoseconds since the epoch. */
+#include <errno.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "qsplit.h"
+
+/* Read exactly n digits at s[*i]; -1 if any is not a digit. */
+static int digits(const char *s, size_t len, size_t *i, int n)
+{
+    if (len - *i < (size_t)n)
+        return -1;
+    int v = 0;
+    for (int k = 0; k < n; k++) {
+        unsigned d = (unsigned char)s[*i + (size_t)k] - '0';
+        if (d > 9)
+            return -1;
+        v = v * 10 + (int)d;
+    }
+    *i += (size_t)n;
+    return v;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : d[m - 1];
+}
+
+/*
+ * Accepted: yyyy-MM-dd[T ]HH:mm:ss, optionally [.,] and 1-9 fraction digits, optionally Z,
+ * ±HH, ±HHMM or ±HH:MM; nothing before or after. Without a zone the time is UTC, or local
+ * time with QS_TS_LOCAL: then the C library's TZ (environment, tzset) decides, the only
+ * state read, and an ambiguous hour at a DST change is resolved by mktime.
+ */
+int qs_timestamp_parse(const char *ts, size_t len, unsigned flags, int64_t *unix_ns)
+{
+    if (!ts || !unix_ns)
+        return QS_EINVAL;
+    size_t i = 0;
+    int y = digits(ts, len, &i, 4);
+    if (y < 0 || i >= len || ts[i++] != '-')
+        return QS_EINVAL;
+    int mo = digits(ts, len, &i, 2);
+    if (mo < 0 || i >= len || ts[i++] != '-')
+        return QS_EINVAL;
+    int d = digits(ts, len, &i, 2);
+    if (d < 0 || i >= len || (ts[i] != 'T' && ts[i] != ' '))
+        return QS_EINVAL;
+    i++;
+    int h = digits(ts, len, &i, 2);
+    if (h < 0 || i >= len || ts[i++] != ':')
+        return QS_EINVAL;
+    int mi = digits(ts, len, &i, 2);
+    if (mi < 0 || i >= len || ts[i++] != ':')
+        return QS_EINVAL;
+    int s = digits(ts, len, &i, 2);
+    if (s < 0)
+        return QS_EINVAL;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
+        s > 59)
+        return QS_EINVAL;
+
+    int64_t ns = 0;
+    if (i < len && (ts[i] == '.' || ts[i] == ',')) {
+        i++;
+        int n = 0;
+        while (i < len && (unsigned)((unsigned char)ts[i] - '0') < 10 && n < 9) {
+            ns = ns * 10 + (ts[i] - '0');
+            i++;
+            n++;
+        }
+        if (n == 0 || (i < len && (unsigned)((unsigned char)ts[i] - '0') < 10))
+            return QS_EINVAL; /* no digits, or more than 9 */
+        for (; n < 9; n++)
+            ns *= 10;
+    }
+
+    int zoned = 0;
+    long off = 0; /* seconds east of UTC */
+    if (i < len && ts[i] == 'Z') {
+        zoned = 1;
+        i++;
+    } else if (i < len && (ts[i] == '+' || ts[i] == '-')) {
+        int sign = ts[i++] == '-' ? -1 : 1;
+        int oh = digits(ts, len, &i, 2), om = 0;
+        if (oh < 0)
+            return QS_EINVAL;
+        if (i < len) {
+            if (ts[i] == ':')
+                i++;
+            om = digits(ts, len, &i, 2);
+            if (om < 0)
+                return QS_EINVAL;
+        }
+        if (oh > 18 || om > 59)
+            return QS_EINVAL;
+        zoned = 1;
+        off = sign * (oh * 3600L + om * 60L);
+    }
+    if (i != len)
+        return QS_EINVAL;
+
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = s;
+    time_t t;
+    if (!zoned && (flags & QS_TS_LOCAL)) {
+        tm.tm_isdst = -1;
+        errno = 0;
+        t = mktime(&tm);
+        if (t == (time_t)-1 && errno)
+            return QS_ERANGE;
+    } else {
+        t = timegm(&tm);
+        t -= off;
+    }
+    /* int64 nanoseconds reach from 1677 to 2262. */
+    if (t > INT64_MAX / 1000000000 - 1 || t < INT64_MIN / 1000000000 + 1)
+        return QS_ERANGE;
+    *unix_ns = (int64_t)t * 1000000000 + ns;
+    return 0;
+}
