@@ -1,0 +1,514 @@
+/* config.c — the YAML configuration file (libyaml) and the flags that override it. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "push.h"
+
+long push_parse_duration(const char *s)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v < 0)
+        return -1;
+    double mul;
+    if (!*end || !strcmp(end, "ms"))
+        mul = *end ? 1 : 1000; /* a bare number is seconds, like Promtail's */
+    else if (!strcmp(end, "s"))
+        mul = 1000;
+    else if (!strcmp(end, "m"))
+        mul = 60e3;
+    else if (!strcmp(end, "h"))
+        mul = 3600e3;
+    else if (!strcmp(end, "d"))
+        mul = 86400e3;
+    else
+        return -1;
+    double ms = v * mul;
+    return ms > 1e15 ? -1 : (long)ms;
+}
+
+int push_parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v < 0)
+        return -1;
+    while (*end == ' ')
+        end++;
+    double mul = 1;
+    char u = (char)toupper((unsigned char)*end);
+    if (u == 'K')
+        mul = 1024;
+    else if (u == 'M')
+        mul = 1024.0 * 1024;
+    else if (u == 'G')
+        mul = 1024.0 * 1024 * 1024;
+    else if (*end && u != 'B')
+        return -1;
+    if (*end) {
+        end++;
+        if (u != 'B' && (!strcmp(end, "iB") || !strcmp(end, "ib") || !strcmp(end, "B") ||
+                         !strcmp(end, "b")))
+            end += strlen(end);
+        if (*end)
+            return -1;
+    }
+    if (v * mul > 1e15)
+        return -1;
+    *out = (size_t)(v * mul);
+    return 0;
+}
+
+static int set_str(char **dst, const char *v)
+{
+    char *d = strdup(v);
+    if (!d)
+        return -1;
+    free(*dst);
+    *dst = d;
+    return 0;
+}
+
+/* A secret from a file: the first line, trimmed. */
+static int read_secret(char **dst, const char *path, const char *what)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        push_err("%s %s: %s", what, path, strerror(errno));
+        return -1;
+    }
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    buf[strcspn(buf, "\r\n")] = '\0';
+    int rc = set_str(dst, buf);
+    memset(buf, 0, sizeof buf);
+    return rc;
+}
+
+static int valid_label_name(const char *s)
+{
+    if (!(isalpha((unsigned char)*s) || *s == '_'))
+        return 0;
+    for (s++; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '_'))
+            return 0;
+    return 1;
+}
+
+static int set_label(struct push_config *c, const char *name, const char *value)
+{
+    if (!valid_label_name(name)) {
+        push_err("label name \"%s\" is not valid in Loki ([a-zA-Z_][a-zA-Z0-9_]*)", name);
+        return -1;
+    }
+    if (!strcmp(name, "query")) {
+        push_err("label \"query\" is set by qsplit-push itself (\"true\" on the query stream)");
+        return -1;
+    }
+    char *fixed;
+    size_t flen;
+    long bad = push_utf8_repair(value, strlen(value), &fixed, &flen);
+    if (bad < 0)
+        return -1;
+    free(fixed);
+    if (bad || strlen(value) > 2048 || !*value) {
+        push_err("label %s: the value must be 1 to 2048 bytes of UTF-8", name);
+        return -1;
+    }
+    for (int i = 0; i < c->nlabels; i++)
+        if (!strcmp(c->labels[i].name, name))
+            return set_str(&c->labels[i].value, value);
+    if (c->nlabels >= PUSH_MAX_LABELS - 1) {
+        push_err("too many labels (Loki accepts %d per stream, query included)",
+                 PUSH_MAX_LABELS);
+        return -1;
+    }
+    struct push_label *l = &c->labels[c->nlabels];
+    l->name = strdup(name);
+    l->value = strdup(value);
+    if (!l->name || !l->value)
+        return -1;
+    c->nlabels++;
+    return 0;
+}
+
+static int set_input(struct push_config *c, enum push_input_kind kind, const char *path)
+{
+    for (int i = 0; i < c->ninputs; i++)
+        if (c->inputs[i].kind == kind)
+            return set_str(&c->inputs[i].path, path);
+    if (c->ninputs >= PUSH_MAX_FILES) {
+        push_err("inputs: at most console + query, or split alone");
+        return -1;
+    }
+    c->inputs[c->ninputs].kind = kind;
+    c->inputs[c->ninputs].path = NULL;
+    return set_str(&c->inputs[c->ninputs++].path, path);
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+        *out = 1;
+    else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0"))
+        *out = 0;
+    else
+        return -1;
+    return 0;
+}
+
+static int set_ms(long *dst, const char *key, const char *v)
+{
+    long ms = push_parse_duration(v);
+    if (ms < 0) {
+        push_err("%s: \"%s\" is not a duration (500ms, 1s, 5m, 2h, 7d)", key, v);
+        return -1;
+    }
+    *dst = ms;
+    return 0;
+}
+
+/* One setting by its dotted key, as the YAML file nests it; flags use the same keys. */
+static int set_key(struct push_config *c, const char *key, const char *v)
+{
+    int b;
+    if (!strncmp(key, "labels.", 7))
+        return set_label(c, key + 7, v);
+    if (!strcmp(key, "client.url"))
+        return set_str(&c->url, v);
+    if (!strcmp(key, "client.tenant_id"))
+        return set_str(&c->tenant_id, v);
+    if (!strcmp(key, "client.basic_auth.username"))
+        return set_str(&c->username, v);
+    if (!strcmp(key, "client.basic_auth.password"))
+        return set_str(&c->password, v);
+    if (!strcmp(key, "client.basic_auth.password_file"))
+        return read_secret(&c->password, v, "password_file");
+    if (!strcmp(key, "client.bearer_token"))
+        return set_str(&c->bearer_token, v);
+    if (!strcmp(key, "client.bearer_token_file"))
+        return read_secret(&c->bearer_token, v, "bearer_token_file");
+    if (!strcmp(key, "client.timeout"))
+        return set_ms(&c->timeout_ms, key, v);
+    if (!strcmp(key, "client.batch_wait"))
+        return set_ms(&c->batch_wait_ms, key, v);
+    if (!strcmp(key, "client.batch_size") || !strcmp(key, "client.max_entry_size")) {
+        size_t sz;
+        int entry = key[7] == 'm';
+        if (push_parse_size(v, &sz) || sz < 1024 || sz > ((size_t)3 << 20)) {
+            push_err("%s: \"%s\": give a size from 1KiB to 3MiB (Loki refuses pushes over "
+                     "4 MiB decoded)", key, v);
+            return -1;
+        }
+        *(entry ? &c->max_entry_size : &c->batch_size) = sz;
+        return 0;
+    }
+    if (!strcmp(key, "client.gzip_level")) {
+        char *end;
+        long l = strtol(v, &end, 10);
+        if (*end || l < 0 || l > 9) {
+            push_err("%s: 0 (no compression) to 9", key);
+            return -1;
+        }
+        c->gzip_level = (int)l;
+        return 0;
+    }
+    if (!strcmp(key, "client.tls_config.ca_file"))
+        return set_str(&c->ca_file, v);
+    if (!strcmp(key, "client.tls_config.cert_file"))
+        return set_str(&c->cert_file, v);
+    if (!strcmp(key, "client.tls_config.key_file"))
+        return set_str(&c->key_file, v);
+    if (!strcmp(key, "client.tls_config.insecure_skip_verify")) {
+        if (parse_bool(v, &b))
+            goto badbool;
+        c->insecure_skip_verify = b;
+        return 0;
+    }
+    if (!strcmp(key, "client.backoff_config.min_period"))
+        return set_ms(&c->backoff_min_ms, key, v);
+    if (!strcmp(key, "client.backoff_config.max_period"))
+        return set_ms(&c->backoff_max_ms, key, v);
+    if (!strcmp(key, "client.backoff_config.max_retries")) {
+        char *end;
+        long l = strtol(v, &end, 10);
+        if (*end || l < 0 || l > 1000000) {
+            push_err("%s: a count, 0 meaning for ever", key);
+            return -1;
+        }
+        c->max_retries = (int)l;
+        return 0;
+    }
+    if (!strcmp(key, "positions.filename"))
+        return set_str(&c->positions_file, v);
+    if (!strcmp(key, "inputs.console"))
+        return set_input(c, PUSH_IN_CONSOLE, v);
+    if (!strcmp(key, "inputs.query"))
+        return set_input(c, PUSH_IN_QUERY, v);
+    if (!strcmp(key, "inputs.split"))
+        return set_input(c, PUSH_IN_SPLIT, v);
+    if (!strcmp(key, "timestamps.read_time")) {
+        if (parse_bool(v, &b))
+            goto badbool;
+        c->read_time = b;
+        return 0;
+    }
+    if (!strcmp(key, "timestamps.timezone"))
+        return set_str(&c->timezone, v);
+    if (!strcmp(key, "timestamps.reject_old_samples_max_age"))
+        return set_ms(&c->reject_old_ms, key, v);
+    if (!strcmp(key, "tailing.poll_interval"))
+        return set_ms(&c->poll_ms, key, v);
+    if (!strcmp(key, "tailing.multiline_max_wait"))
+        return set_ms(&c->multiline_wait_ms, key, v);
+    if (!strcmp(key, "tailing.record_pattern"))
+        return set_str(&c->record_pattern, v);
+    if (!strcmp(key, "stats_interval"))
+        return set_ms(&c->stats_interval_ms, key, v);
+    push_err("unknown setting \"%s\" (see docs/push.md)", key);
+    return -1;
+badbool:
+    push_err("%s: true or false", key);
+    return -1;
+}
+
+static int walk(struct push_config *c, yaml_document_t *d, yaml_node_t *n, char *key,
+                size_t klen, size_t cap)
+{
+    if (n->type == YAML_SCALAR_NODE) {
+        const char *v = (const char *)n->data.scalar.value;
+        /* An empty value (`tenant_id:`) leaves the default. */
+        if (!*v && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+            return 0;
+        return set_key(c, key, v);
+    }
+    if (n->type != YAML_MAPPING_NODE) {
+        push_err("%s: expected a value or a mapping, not a list", klen ? key : "top level");
+        return -1;
+    }
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *k = yaml_document_get_node(d, p->key);
+        if (k->type != YAML_SCALAR_NODE) {
+            push_err("%s: keys must be plain values", klen ? key : "top level");
+            return -1;
+        }
+        const char *name = (const char *)k->data.scalar.value;
+        size_t nlen = strlen(name);
+        if (klen + nlen + 2 > cap) {
+            push_err("setting name too long");
+            return -1;
+        }
+        size_t at = klen;
+        if (klen)
+            key[at++] = '.';
+        memcpy(key + at, name, nlen + 1);
+        if (walk(c, d, yaml_document_get_node(d, p->value), key, at + nlen, cap))
+            return -1;
+        key[klen] = '\0';
+    }
+    return 0;
+}
+
+static int load_file(struct push_config *c, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        push_err("config %s: %s", path, strerror(errno));
+        return -1;
+    }
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_file(&parser, f);
+    int rc = -1;
+    if (!yaml_parser_load(&parser, &doc)) {
+        push_err("config %s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
+                 parser.problem_mark.column + 1, parser.problem ? parser.problem : "bad YAML");
+        yaml_parser_delete(&parser);
+        fclose(f);
+        return -1;
+    }
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    char key[512] = "";
+    rc = root ? walk(c, &doc, root, key, 0, sizeof key) : 0;
+    if (rc)
+        push_err("in config %s", path);
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    fclose(f);
+    return rc;
+}
+
+static void usage(FILE *to)
+{
+    fputs("usage: qsplit-push [--config FILE] [options]\n"
+          "Tails console.log and query.log (or an unsplit console.log) and ships them to\n"
+          "Loki's push API. Flags override the config file (docs/push.md).\n"
+          "  -c, --config FILE        YAML configuration\n"
+          "      --url URL            Loki push URL (…/loki/api/v1/push)\n"
+          "      --tenant-id ID       X-Scope-OrgID\n"
+          "      --label NAME=VALUE   a static label (repeatable)\n"
+          "      --console PATH       an already split console.log\n"
+          "      --query PATH         its query.log\n"
+          "      --split PATH         an unsplit console.log, split on the fly\n"
+          "      --positions FILE     where acknowledged offsets are kept\n"
+          "      --batch-size SIZE    default 1MiB\n"
+          "      --batch-wait DUR     default 1s\n"
+          "      --gzip-level N       0 to 9, default 1\n"
+          "      --read-time          stamp entries with the read time, not the record's\n"
+          "      --timezone TZ        zone of record times without an offset (local)\n"
+          "      --once               ship the files to their end, then exit\n"
+          "      --stats-interval DUR status line period on stderr (default 60s, 0 off)\n"
+          "  -h, --help, --version\n",
+          to);
+}
+
+int push_config_load(struct push_config *c, int argc, char **argv)
+{
+    memset(c, 0, sizeof *c);
+    c->timeout_ms = 10000;
+    c->batch_wait_ms = 1000;
+    c->batch_size = 1 << 20;
+    c->max_entry_size = 256 << 10;
+    c->gzip_level = 1;
+    c->backoff_min_ms = 500;
+    c->backoff_max_ms = 5 * 60 * 1000;
+    c->reject_old_ms = 7L * 24 * 3600 * 1000;
+    c->poll_ms = 250;
+    c->multiline_wait_ms = 1000;
+    c->stats_interval_ms = 60000;
+
+    enum { O_URL = 256, O_TENANT, O_LABEL, O_CONSOLE, O_QUERY, O_SPLIT, O_POS, O_BSIZE,
+           O_BWAIT, O_GZIP, O_READTIME, O_TZ, O_ONCE, O_STATS, O_VERSION };
+    static const struct option opts[] = {
+        {"config", required_argument, 0, 'c'}, {"url", required_argument, 0, O_URL},
+        {"tenant-id", required_argument, 0, O_TENANT},
+        {"label", required_argument, 0, O_LABEL},
+        {"console", required_argument, 0, O_CONSOLE},
+        {"query", required_argument, 0, O_QUERY}, {"split", required_argument, 0, O_SPLIT},
+        {"positions", required_argument, 0, O_POS},
+        {"batch-size", required_argument, 0, O_BSIZE},
+        {"batch-wait", required_argument, 0, O_BWAIT},
+        {"gzip-level", required_argument, 0, O_GZIP},
+        {"read-time", no_argument, 0, O_READTIME}, {"timezone", required_argument, 0, O_TZ},
+        {"once", no_argument, 0, O_ONCE}, {"stats-interval", required_argument, 0, O_STATS},
+        {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, O_VERSION},
+        {0, 0, 0, 0}};
+
+    /* The file first, so that every flag overrides it wherever it stands. */
+    for (int i = 1; i < argc; i++) {
+        const char *file = NULL;
+        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc)
+            file = argv[++i];
+        else if (!strncmp(argv[i], "--config=", 9))
+            file = argv[i] + 9;
+        if (file && load_file(c, file))
+            return -1;
+    }
+    int o;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+        int rc = 0;
+        char *eq;
+        switch (o) {
+        case 'c': break;
+        case 'h': usage(stdout); exit(0);
+        case O_VERSION: printf("qsplit-push %s (libqsplit %s)\n", QS_VERSION_STRING,
+                               qs_version()); exit(0);
+        case O_URL: rc = set_key(c, "client.url", optarg); break;
+        case O_TENANT: rc = set_key(c, "client.tenant_id", optarg); break;
+        case O_LABEL:
+            eq = strchr(optarg, '=');
+            if (!eq) {
+                push_err("--label wants NAME=VALUE");
+                return 2;
+            }
+            *eq = '\0';
+            rc = set_label(c, optarg, eq + 1);
+            *eq = '=';
+            break;
+        case O_CONSOLE: rc = set_key(c, "inputs.console", optarg); break;
+        case O_QUERY: rc = set_key(c, "inputs.query", optarg); break;
+        case O_SPLIT: rc = set_key(c, "inputs.split", optarg); break;
+        case O_POS: rc = set_key(c, "positions.filename", optarg); break;
+        case O_BSIZE: rc = set_key(c, "client.batch_size", optarg); break;
+        case O_BWAIT: rc = set_key(c, "client.batch_wait", optarg); break;
+        case O_GZIP: rc = set_key(c, "client.gzip_level", optarg); break;
+        case O_READTIME: c->read_time = 1; break;
+        case O_TZ: rc = set_key(c, "timestamps.timezone", optarg); break;
+        case O_ONCE: c->once = 1; break;
+        case O_STATS: rc = set_key(c, "stats_interval", optarg); break;
+        case ':': push_err("%s needs a value", argv[optind - 1]); return 2;
+        default:
+            push_err("unknown option %s", argv[optind - 1]);
+            usage(stderr);
+            return 2;
+        }
+        if (rc)
+            return 2;
+    }
+    if (optind < argc) {
+        push_err("unexpected argument \"%s\"", argv[optind]);
+        return 2;
+    }
+    if (!c->url) {
+        push_err("no Loki URL: set client.url or --url");
+        return 2;
+    }
+    if (!c->ninputs) {
+        push_err("no input: set inputs.console/query, or inputs.split");
+        return 2;
+    }
+    for (int i = 0; i < c->ninputs; i++)
+        if (c->inputs[i].kind == PUSH_IN_SPLIT && c->ninputs > 1) {
+            push_err("inputs.split reads one unsplit console.log: not with console/query");
+            return 2;
+        }
+    if (!c->positions_file) {
+        push_err("no positions file: set positions.filename or --positions");
+        return 2;
+    }
+    if (c->max_entry_size > c->batch_size)
+        c->max_entry_size = c->batch_size;
+    if (c->backoff_min_ms < 1)
+        c->backoff_min_ms = 1;
+    if (c->backoff_max_ms < c->backoff_min_ms)
+        c->backoff_max_ms = c->backoff_min_ms;
+    return 0;
+}
+
+void push_config_free(struct push_config *c)
+{
+    free(c->url);
+    free(c->tenant_id);
+    free(c->username);
+    if (c->password)
+        memset(c->password, 0, strlen(c->password));
+    free(c->password);
+    if (c->bearer_token)
+        memset(c->bearer_token, 0, strlen(c->bearer_token));
+    free(c->bearer_token);
+    free(c->ca_file);
+    free(c->cert_file);
+    free(c->key_file);
+    for (int i = 0; i < c->nlabels; i++) {
+        free(c->labels[i].name);
+        free(c->labels[i].value);
+    }
+    for (int i = 0; i < c->ninputs; i++)
+        free(c->inputs[i].path);
+    free(c->positions_file);
+    free(c->timezone);
+    free(c->record_pattern);
+}

@@ -1,0 +1,578 @@
+/* main.c — qsplit-push: tail → split → batch → Loki, with at-least-once positions. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "push.h"
+
+#define READ_CHUNK (64 * 1024)
+#define SHUTDOWN_GRACE_MS 5000 /* how long SIGTERM still waits for Loki before giving up */
+#define TOO_NEW_NS (600LL * 1000000000) /* Loki refuses entries 10 min in the future */
+
+static volatile sig_atomic_t stop_signal;
+
+void push_log(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("qsplit-push: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void push_err(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("qsplit-push: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+struct stats {
+    uint64_t lines, records, entries_sent, bytes_sent, wire_bytes, batches, retries;
+    uint64_t dropped, old, split_entries, repaired;
+};
+
+struct input;
+
+struct app {
+    struct push_config cfg;
+    struct push_http *http;
+    struct push_positions pos;
+    struct push_batch batch;
+    struct qs_config *qcfg;
+    struct input *in;
+    int nin;
+    unsigned ts_flags;
+    int64_t stop_deadline; /* monotonic ms; 0 while running */
+    int old_warned;
+    struct stats st;
+};
+
+struct input {
+    struct app *app;
+    int idx;
+    enum push_input_kind kind;
+    struct push_tail tail;
+    struct qs_splitter *split; /* NULL for query.log: lines are entries */
+    char *pending;             /* query.log: the unterminated end of the last read */
+    size_t plen, pcap;
+    int64_t last_data_ms;
+    int idle_flushed;
+    int at_end;
+    int failed; /* the callback could not hand a record on (shutting down) */
+};
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static int stopping(struct app *a)
+{
+    if (stop_signal && !a->stop_deadline)
+        a->stop_deadline = push_now_ms() + SHUTDOWN_GRACE_MS;
+    return stop_signal != 0;
+}
+
+static void print_stats(struct app *a, const char *when)
+{
+    struct stats *s = &a->st;
+    push_log("%s: lines=%" PRIu64 " records=%" PRIu64 " entries_sent=%" PRIu64
+             " bytes_sent=%" PRIu64 " wire_bytes=%" PRIu64 " batches=%" PRIu64
+             " retries=%" PRIu64 " dropped=%" PRIu64 " too_old=%" PRIu64
+             " cut_entries=%" PRIu64 " utf8_repaired=%" PRIu64,
+             when, s->lines, s->records, s->entries_sent, s->bytes_sent, s->wire_bytes,
+             s->batches, s->retries, s->dropped, s->old, s->split_entries, s->repaired);
+}
+
+/* Positions advance only here, after Loki acknowledged (or definitively refused) a batch. */
+static int commit_positions(struct app *a)
+{
+    int changed = 0;
+    for (int i = 0; i < a->nin; i++) {
+        struct input *in = &a->in[i];
+        if (!a->batch.has_offset[i])
+            continue;
+        if (push_positions_set(&a->pos, in->tail.path, a->batch.end_offset[i], in->tail.dev,
+                               in->tail.ino))
+            return -1;
+        changed = 1;
+    }
+    return changed ? push_positions_save(&a->pos, a->cfg.positions_file) : 0;
+}
+
+/* "… total ignored: 3 out of 10" in a 400 names how many entries Loki refused. */
+static uint64_t ignored_count(const char *answer, uint64_t all)
+{
+    const char *p = strstr(answer, "total ignored: ");
+    unsigned long long n;
+    if (p && sscanf(p + 15, "%llu", &n) == 1 && n <= all)
+        return n;
+    return all;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&t, NULL); /* a signal cuts it short, which is what we want */
+}
+
+/* Send the batch until Loki answers for it. 0 when acknowledged or dropped for good (the
+ * positions then advance), -1 when giving up at shutdown (they stay: resent next time). */
+static int send_batch(struct app *a)
+{
+    struct push_batch *b = &a->batch;
+    if (!b->entries) {
+        int rc = commit_positions(a);
+        push_batch_reset(b);
+        return rc;
+    }
+    char *body;
+    size_t blen, raw;
+    if (push_encode(b, &a->cfg, a->cfg.gzip_level, &body, &blen, &raw, &a->st.repaired)) {
+        push_err("out of memory encoding a batch");
+        return -1;
+    }
+    int attempt = 0, rc = -1;
+    for (;;) {
+        struct push_http_result r;
+        push_http_post(a->http, body, blen, a->cfg.gzip_level > 0, &r);
+        if (r.status >= 200 && r.status < 300) {
+            a->st.entries_sent += b->entries;
+            a->st.bytes_sent += raw;
+            a->st.wire_bytes += blen;
+            a->st.batches++;
+            if (attempt)
+                push_log("Loki accepted the batch after %d retries", attempt);
+            break;
+        }
+        int retry = r.status == 0 || r.status == 429 || r.status >= 500;
+        if (r.status == 500 && strstr(r.answer, "larger than max")) {
+            /* Retrying a push over Loki's message limit never succeeds. */
+            push_err("Loki refused a batch of %zu entries as too large: %s; dropped (lower "
+                     "client.batch_size)", b->entries, r.answer);
+            a->st.dropped += b->entries;
+            break;
+        }
+        if (!retry) {
+            /* Other 4xx: never retried, a 400 may already have stored the good entries. */
+            uint64_t n = ignored_count(r.answer, b->entries);
+            a->st.dropped += n;
+            a->st.entries_sent += b->entries - n;
+            a->st.batches++;
+            push_err("Loki answered %ld: %s; %" PRIu64 " of %zu entries dropped", r.status,
+                     r.answer, n, b->entries);
+            if (strstr(r.answer, "too old")) {
+                a->st.old += n;
+                push_err("these entries are older than Loki's reject_old_samples_max_age: "
+                         "to ship an old file, stamp entries with the read time "
+                         "(--read-time, timestamps.read_time: true)");
+            }
+            break;
+        }
+        attempt++;
+        a->st.retries++;
+        if (a->cfg.max_retries && attempt > a->cfg.max_retries) {
+            push_err("giving up on a batch of %zu entries after %d retries; dropped",
+                     b->entries, a->cfg.max_retries);
+            a->st.dropped += b->entries;
+            break;
+        }
+        /* Exponential backoff with jitter, so that many pushers do not retry in step. */
+        long d = a->cfg.backoff_min_ms;
+        for (int i = 1; i < attempt && d < a->cfg.backoff_max_ms; i++)
+            d *= 2;
+        if (d > a->cfg.backoff_max_ms)
+            d = a->cfg.backoff_max_ms;
+        d = d / 2 + (long)(random() % (d / 2 + 1));
+        if (attempt <= 3 || attempt % 20 == 0) {
+            if (r.status)
+                push_log("Loki answered %ld: %s; retry %d in %ld ms", r.status, r.answer,
+                         attempt, d);
+            else
+                push_log("push to %s failed: %s; retry %d in %ld ms",
+                         push_http_safe_url(a->http), r.error, attempt, d);
+        }
+        for (int64_t until = push_now_ms() + d; push_now_ms() < until;) {
+            if (stopping(a) && push_now_ms() >= a->stop_deadline)
+                goto giveup;
+            int64_t left = until - push_now_ms();
+            sleep_ms(left > 100 ? 100 : (long)left);
+        }
+        if (stopping(a) && push_now_ms() >= a->stop_deadline)
+            goto giveup;
+    }
+    rc = commit_positions(a) ? -1 : 0;
+    push_batch_reset(b);
+    free(body);
+    return rc;
+giveup:
+    push_err("stopping with a batch of %zu entries unacknowledged; it is sent again on the "
+             "next start", b->entries);
+    free(body);
+    return -1;
+}
+
+static int64_t entry_ts(struct app *a, const char *ts, size_t len)
+{
+    int64_t now = push_wall_ns(), ns;
+    if (a->cfg.read_time || !ts || qs_timestamp_parse(ts, len, a->ts_flags, &ns) < 0)
+        return now;
+    if (ns > now + TOO_NEW_NS)
+        return now;
+    if (a->cfg.reject_old_ms && ns < now - (int64_t)a->cfg.reject_old_ms * 1000000) {
+        a->st.old++;
+        if (!a->old_warned++)
+            push_log("records older than %ld h: Loki refuses them by default "
+                     "(reject_old_samples_max_age); to ship an old file, use --read-time "
+                     "(timestamps.read_time: true)",
+                     a->cfg.reject_old_ms / 3600000);
+    }
+    return ns;
+}
+
+/* Add one entry, cut in pieces when longer than max_entry_size (a piece never splits a
+ * UTF-8 sequence when it can help it), sending first when the batch would grow too big. */
+static int add_entry(struct app *a, enum push_stream s, int64_t ts, const char *p, size_t len)
+{
+    /* Loki shows lines without their terminator, as Promtail sends them. */
+    if (len && p[len - 1] == '\n')
+        len--;
+    if (len && p[len - 1] == '\r')
+        len--;
+    size_t max = a->cfg.max_entry_size;
+    if (len > max)
+        a->st.split_entries++;
+    do {
+        size_t k = len;
+        if (k > max) {
+            k = max;
+            for (int back = 0; back < 3 && k > 1 && ((unsigned char)p[k] & 0xc0) == 0x80; back++)
+                k--;
+        }
+        if (a->batch.entries && a->batch.len + k > a->cfg.batch_size && send_batch(a))
+            return -1;
+        if (push_batch_add(&a->batch, s, ts, p, k)) {
+            push_err("out of memory");
+            return -1;
+        }
+        p += k;
+        len -= k;
+    } while (len);
+    return 0;
+}
+
+static int on_record(void *user, const struct qs_output *out)
+{
+    struct input *in = user;
+    struct app *a = in->app;
+    int64_t ts = entry_ts(a, out->ts, out->ts_len);
+    a->st.records++;
+    if (add_entry(a, PUSH_STREAM_CONSOLE, ts, out->console, out->console_len) ||
+        (in->kind == PUSH_IN_SPLIT && out->query &&
+         add_entry(a, PUSH_STREAM_QUERY, ts, out->query, out->query_len))) {
+        in->failed = 1;
+        return 1;
+    }
+    a->batch.end_offset[in->idx] = in->tail.base + out->end_offset;
+    a->batch.has_offset[in->idx] = 1;
+    return 0;
+}
+
+/* query.log: each line is one entry, stamped with the read time. */
+static int query_line(struct input *in, const char *p, size_t len, uint64_t end)
+{
+    struct app *a = in->app;
+    a->st.records++;
+    if (add_entry(a, PUSH_STREAM_QUERY, entry_ts(a, NULL, 0), p, len))
+        return -1;
+    a->batch.end_offset[in->idx] = end;
+    a->batch.has_offset[in->idx] = 1;
+    return 0;
+}
+
+static int pending_add(struct input *in, const char *p, size_t len)
+{
+    if (in->plen + len > in->pcap) {
+        size_t n = in->pcap ? in->pcap : 4096;
+        while (n < in->plen + len)
+            n *= 2;
+        char *q = realloc(in->pending, n);
+        if (!q)
+            return -1;
+        in->pending = q;
+        in->pcap = n;
+    }
+    memcpy(in->pending + in->plen, p, len);
+    in->plen += len;
+    return 0;
+}
+
+static int query_feed(struct input *in, const char *p, size_t len, uint64_t start)
+{
+    const char *end = p + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) {
+            if (pending_add(in, p, (size_t)(end - p)))
+                return -1;
+            /* An endless line must not hold unbounded memory: ship it in pieces. */
+            if (in->plen >= in->app->cfg.max_entry_size) {
+                if (query_line(in, in->pending, in->plen, start + len))
+                    return -1;
+                in->plen = 0;
+            }
+            return 0;
+        }
+        size_t n = (size_t)(nl + 1 - p);
+        uint64_t off = start + (uint64_t)(nl + 1 - (end - len));
+        if (in->plen) {
+            if (pending_add(in, p, n) || query_line(in, in->pending, in->plen, off))
+                return -1;
+            in->plen = 0;
+        } else if (query_line(in, p, n, off)) {
+            return -1;
+        }
+        p = nl + 1;
+    }
+    return 0;
+}
+
+static int count_lines(const char *p, size_t len)
+{
+    int n = 0;
+    for (const char *e = p + len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+        n++;
+    return n;
+}
+
+static int input_flush(struct input *in, int finish)
+{
+    struct qs_error err = {0};
+    if (in->split) {
+        int rc = finish ? qs_splitter_finish(in->split, &err) : qs_splitter_flush(in->split, &err);
+        if (rc < 0 && !in->failed) {
+            push_err("%s: %s", in->tail.path, err.text[0] ? err.text : qs_strerror(rc));
+            return -1;
+        }
+        return rc < 0 ? -1 : 0;
+    }
+    /* A query.log line without its newline yet: only a file's end (finish) completes it. */
+    if (finish && in->plen) {
+        if (query_line(in, in->pending, in->plen, in->tail.offset))
+            return -1;
+        in->plen = 0;
+    }
+    return 0;
+}
+
+static int input_start(struct input *in)
+{
+    struct qs_error err = {0};
+    qs_splitter_free(&in->split);
+    in->plen = 0;
+    in->failed = 0;
+    if (in->kind == PUSH_IN_QUERY)
+        return 0;
+    if (qs_splitter_new(&in->split, in->app->qcfg, on_record, in, &err) < 0) {
+        push_err("splitter: %s", err.text);
+        return -1;
+    }
+    return 0;
+}
+
+/* Rotation or truncation: ship all of the old content and acknowledge it before switching,
+ * so a saved position always belongs to the file it names. */
+static int input_switch(struct input *in, int rotated)
+{
+    struct app *a = in->app;
+    if (input_flush(in, 1) || send_batch(a))
+        return -1;
+    push_log("%s: %s; reading the new content from the start", in->tail.path,
+             rotated ? "rotated" : "truncated");
+    if (push_tail_reopen(&in->tail) || input_start(in))
+        return -1;
+    if (in->tail.fd >= 0) {
+        a->batch.end_offset[in->idx] = 0;
+        a->batch.has_offset[in->idx] = 1;
+    }
+    return 0;
+}
+
+/* One read on one input; 1 when bytes came, 0 when idle, -1 on a fatal error. */
+static int input_step(struct input *in, char *buf)
+{
+    struct app *a = in->app;
+    size_t got = 0;
+    int ev = push_tail_read(&in->tail, buf, READ_CHUNK, &got);
+    struct qs_error err = {0};
+    switch (ev) {
+    case PUSH_TAIL_DATA:
+        in->last_data_ms = push_now_ms();
+        in->idle_flushed = 0;
+        in->at_end = 0;
+        a->st.lines += (uint64_t)count_lines(buf, got);
+        if (in->split) {
+            if (qs_splitter_feed(in->split, buf, got, &err) < 0) {
+                if (!in->failed)
+                    push_err("%s: %s", in->tail.path, err.text);
+                return -1;
+            }
+        } else if (query_feed(in, buf, got, in->tail.offset - got)) {
+            return -1;
+        }
+        return 1;
+    case PUSH_TAIL_IDLE:
+        in->at_end = 1;
+        if (!in->idle_flushed && push_now_ms() - in->last_data_ms >= a->cfg.multiline_wait_ms) {
+            in->idle_flushed = 1;
+            if (input_flush(in, 0))
+                return -1;
+        }
+        return 0;
+    case PUSH_TAIL_ROTATED:
+    case PUSH_TAIL_TRUNCATED:
+        return input_switch(in, ev == PUSH_TAIL_ROTATED) ? -1 : 1;
+    default:
+        return -1;
+    }
+}
+
+static int setup(struct app *a)
+{
+    struct push_config *c = &a->cfg;
+    struct qs_error err = {0};
+    if (c->timezone && strcmp(c->timezone, "local")) {
+        if (!strcmp(c->timezone, "UTC")) {
+            a->ts_flags = 0;
+        } else {
+            /* The core reads local time through TZ: a configured zone is our TZ. */
+            setenv("TZ", c->timezone, 1);
+            tzset();
+            a->ts_flags = QS_TS_LOCAL;
+        }
+    } else {
+        a->ts_flags = QS_TS_LOCAL;
+    }
+    if (qs_config_new(&a->qcfg, &err) < 0 ||
+        (c->record_pattern && qs_config_set_record_pattern(a->qcfg, c->record_pattern, &err) < 0)) {
+        push_err("%s", err.text);
+        return -1;
+    }
+    /* An already split console.log only needs its records assembled. */
+    if (c->inputs[0].kind != PUSH_IN_SPLIT)
+        qs_config_set_builtin_detectors(a->qcfg, 0);
+    if (push_positions_load(&a->pos, c->positions_file))
+        return -1;
+    if (push_http_new(&a->http, c)) {
+        push_err("cannot set up the HTTP client");
+        return -1;
+    }
+    a->nin = c->ninputs;
+    a->in = calloc((size_t)a->nin, sizeof *a->in);
+    if (!a->in)
+        return -1;
+    for (int i = 0; i < a->nin; i++) {
+        struct input *in = &a->in[i];
+        in->app = a;
+        in->idx = i;
+        in->kind = c->inputs[i].kind;
+        struct push_position *p = push_positions_get(&a->pos, c->inputs[i].path);
+        if (push_tail_open(&in->tail, c->inputs[i].path, p ? p->offset : 0, p ? p->dev : 0,
+                           p ? p->ino : 0) ||
+            input_start(in))
+            return -1;
+        in->last_data_ms = push_now_ms();
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static struct app app;
+    struct app *a = &app;
+    int rc = push_config_load(&a->cfg, argc, argv);
+    if (rc) {
+        push_config_free(&a->cfg);
+        return rc == 2 ? 2 : 1;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    srandom((unsigned)(push_wall_ns() ^ getpid()));
+
+    char *buf = malloc(READ_CHUNK);
+    int status = 1;
+    if (!buf || setup(a))
+        goto out;
+    push_log("shipping to %s", push_http_safe_url(a->http));
+    int64_t next_stats = push_now_ms() + a->cfg.stats_interval_ms;
+    int failed = 0;
+    while (!stopping(a)) {
+        int progress = 0, all_end = 1;
+        for (int i = 0; i < a->nin && !failed; i++) {
+            int r = input_step(&a->in[i], buf);
+            if (r < 0)
+                failed = 1;
+            progress |= r > 0;
+            all_end &= a->in[i].at_end;
+        }
+        if (failed)
+            break;
+        if (a->batch.entries && push_now_ms() - a->batch.first_add_ms >= a->cfg.batch_wait_ms &&
+            send_batch(a)) {
+            failed = 1;
+            break;
+        }
+        if (a->cfg.once && all_end)
+            break;
+        if (a->cfg.stats_interval_ms && push_now_ms() >= next_stats) {
+            print_stats(a, "stats");
+            next_stats = push_now_ms() + a->cfg.stats_interval_ms;
+        }
+        if (!progress)
+            sleep_ms(a->cfg.poll_ms);
+    }
+    if (!failed) {
+        /* --once: the files are complete. SIGTERM: ship the records held so far, but not
+         * a query.log line still being written (it is read whole next time). */
+        for (int i = 0; i < a->nin && !failed; i++)
+            failed = input_flush(&a->in[i], !stop_signal) != 0;
+        if (!failed)
+            failed = send_batch(a) != 0;
+    }
+    if (stop_signal)
+        push_log("stopped by signal %d", (int)stop_signal);
+    print_stats(a, "final");
+    status = failed ? 1 : 0;
+out:
+    free(buf);
+    if (a->in) {
+        for (int i = 0; i < a->nin; i++) {
+            qs_splitter_free(&a->in[i].split);
+            push_tail_close(&a->in[i].tail);
+            free(a->in[i].pending);
+        }
+        free(a->in);
+    }
+    push_batch_free(&a->batch);
+    push_positions_free(&a->pos);
+    push_http_free(&a->http);
+    qs_config_free(&a->qcfg);
+    push_config_free(&a->cfg);
+    return status;
+}

@@ -1,0 +1,187 @@
+/* push.h — what the parts of qsplit-push share: the configuration, the batch of entries,
+ * the body encoder, the HTTP client, the positions file and the tailer. */
+#ifndef QSPLIT_PUSH_H
+#define QSPLIT_PUSH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <qsplit.h>
+
+#define PUSH_MAX_LABELS 30 /* Loki refuses more */
+#define PUSH_MAX_FILES 2
+
+/* ---- messages (main.c) ---- */
+void push_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void push_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- configuration (config.c) ---- */
+enum push_input_kind {
+    PUSH_IN_CONSOLE, /* an already split console.log: records assembled, no SQL detection */
+    PUSH_IN_QUERY,   /* a query.log: one entry per line */
+    PUSH_IN_SPLIT,   /* an unsplit console.log, split on the fly into both streams */
+};
+
+struct push_label {
+    char *name;
+    char *value;
+};
+
+struct push_input {
+    enum push_input_kind kind;
+    char *path;
+};
+
+struct push_config {
+    /* client */
+    char *url;
+    char *tenant_id;
+    char *username;
+    char *password; /* secret: never printed */
+    char *bearer_token; /* secret: never printed */
+    char *ca_file, *cert_file, *key_file;
+    int insecure_skip_verify;
+    long timeout_ms;
+    long batch_wait_ms;
+    size_t batch_size;
+    size_t max_entry_size; /* larger entries are cut into pieces of this size */
+    int gzip_level;        /* 0: no compression */
+    long backoff_min_ms, backoff_max_ms;
+    int max_retries; /* 0: retry for ever (Loki down for hours: we stop reading, not drop) */
+    /* labels */
+    struct push_label labels[PUSH_MAX_LABELS];
+    int nlabels;
+    /* inputs */
+    struct push_input inputs[PUSH_MAX_FILES];
+    int ninputs;
+    char *positions_file;
+    /* timestamps */
+    int read_time;      /* always stamp entries with the time they were read */
+    char *timezone;     /* "local" (default), "UTC" or a TZ name */
+    long reject_old_ms; /* Loki's reject_old_samples_max_age, to warn before it answers 400 */
+    /* reading */
+    long poll_ms;
+    long multiline_wait_ms;
+    char *record_pattern; /* optional record-start regex for the core */
+    int once;             /* read the files to their end, ship, and exit */
+    long stats_interval_ms;
+};
+
+/* Defaults, then the file (if any), then flags: argv overrides. 0, or -1 (reported); 2
+ * for a usage error. */
+int push_config_load(struct push_config *c, int argc, char **argv);
+void push_config_free(struct push_config *c);
+
+/* Parse "1s", "500ms", "5m", "2h", "7d" into milliseconds; -1 if invalid. */
+long push_parse_duration(const char *s);
+/* Parse "1048576", "1MiB", "512k", "1MB" into bytes; 0 on success. */
+int push_parse_size(const char *s, size_t *out);
+
+/* ---- the batch (batch.c) ---- */
+enum push_stream { PUSH_STREAM_CONSOLE, PUSH_STREAM_QUERY, PUSH_NSTREAMS };
+
+struct push_entry {
+    int64_t ts_ns;
+    size_t off; /* into batch.data */
+    size_t len;
+};
+
+struct push_batch {
+    struct push_entry *e[PUSH_NSTREAMS];
+    size_t n[PUSH_NSTREAMS], cap[PUSH_NSTREAMS];
+    int64_t last_ts[PUSH_NSTREAMS]; /* survives reset: keeps timestamps increasing */
+    char *data;
+    size_t len, datacap;
+    size_t entries;
+    int64_t first_add_ms; /* monotonic ms when the first entry went in; 0 when empty */
+    /* per input: the file offset through which this batch holds everything */
+    uint64_t end_offset[PUSH_MAX_FILES];
+    int has_offset[PUSH_MAX_FILES];
+};
+
+/* Add one entry (bytes as read: any UTF-8 damage is repaired when encoding). ts_ns is made
+ * strictly greater than the stream's previous entry so order and distinctness survive. */
+int push_batch_add(struct push_batch *b, enum push_stream s, int64_t ts_ns, const char *line,
+                   size_t len);
+void push_batch_reset(struct push_batch *b);
+void push_batch_free(struct push_batch *b);
+
+/* ---- the body (encode.c) ---- */
+/* Valid UTF-8 copy of s: each invalid byte becomes U+FFFD. Returns the number of bytes
+ * replaced; *out is malloc'd (NUL-terminated), *out_len its length, or -1 on ENOMEM. */
+long push_utf8_repair(const char *s, size_t len, char **out, size_t *out_len);
+
+/* Encode entries [from, to) of every stream as Loki's push JSON, gzip it when level > 0.
+ * *body is malloc'd; *raw_len is the uncompressed JSON size. 0 or -1 (out of memory). */
+int push_encode(const struct push_batch *b, const struct push_config *c, int gzip_level,
+                char **body, size_t *body_len, size_t *raw_len, uint64_t *repaired);
+
+/* ---- HTTP (http.c) ---- */
+struct push_http;
+struct push_http_result {
+    long status;        /* HTTP status, or 0 when the request did not get an answer */
+    char error[256];    /* curl's message when status is 0 */
+    char answer[1024];  /* the start of the server's answer body */
+};
+
+int push_http_new(struct push_http **out, const struct push_config *c);
+void push_http_free(struct push_http **h);
+/* POST one body; 0 when a status was received (any), -1 on transport error. */
+int push_http_post(struct push_http *h, const char *body, size_t len, int gzipped,
+                   struct push_http_result *r);
+/* The URL with any user:password@ removed, for messages. */
+const char *push_http_safe_url(const struct push_http *h);
+
+/* ---- positions (positions.c) ---- */
+struct push_position {
+    char *path;
+    uint64_t offset;
+    uint64_t dev, ino;
+};
+
+struct push_positions {
+    struct push_position *p;
+    size_t n;
+};
+
+/* Load the file (a missing file is an empty set). 0 or -1 (reported). */
+int push_positions_load(struct push_positions *ps, const char *file);
+/* Write atomically: temp file (0640), fsync, rename, fsync of the directory. */
+int push_positions_save(const struct push_positions *ps, const char *file);
+struct push_position *push_positions_get(struct push_positions *ps, const char *path);
+int push_positions_set(struct push_positions *ps, const char *path, uint64_t offset,
+                       uint64_t dev, uint64_t ino);
+void push_positions_free(struct push_positions *ps);
+
+/* ---- following one file (tail.c) ---- */
+struct push_tail {
+    char *path;
+    int fd;
+    uint64_t dev, ino;
+    uint64_t base;   /* file offset where the current splitter started */
+    uint64_t offset; /* file offset read through */
+};
+
+enum push_tail_event {
+    PUSH_TAIL_DATA,      /* bytes were read */
+    PUSH_TAIL_IDLE,      /* nothing new */
+    PUSH_TAIL_ROTATED,   /* the path now names another file: finish this one, then reopen */
+    PUSH_TAIL_TRUNCATED, /* the file shrank: finish, then it restarts at offset 0 */
+};
+
+/* Open path at offset when the file is still (dev, ino) and at least offset long; else at 0.
+ * A missing file is not an error: fd stays -1 and push_tail_read retries the open. */
+int push_tail_open(struct push_tail *t, const char *path, uint64_t offset, uint64_t dev,
+                   uint64_t ino);
+/* Read up to cap bytes. *got is set for PUSH_TAIL_DATA, or -1 on a read error. */
+int push_tail_read(struct push_tail *t, char *buf, size_t cap, size_t *got);
+/* Switch to the file now at the path (after ROTATED) or back to 0 (after TRUNCATED). */
+int push_tail_reopen(struct push_tail *t);
+void push_tail_close(struct push_tail *t);
+
+/* Monotonic and wall clocks. */
+int64_t push_now_ms(void);
+int64_t push_wall_ns(void);
+
+#endif
