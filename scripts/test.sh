@@ -1,0 +1,31 @@
+#!/bin/sh
+# Set up, build, and run every test: C unit and CLI tests, Java (JNI + appender), the
+# pusher against a test receiver; then the C suites again under ASan+UBSan, and each
+# libFuzzer target briefly. Ends with one line "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+./scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+status=0
+meson test -C build --print-errorlogs --num-processes 2 || status=1
+
+# The same C suites with AddressSanitizer and UndefinedBehaviorSanitizer.
+if [ ! -f build-asan/build.ninja ]; then
+    meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Djava=disabled \
+        -Dbuildtype=debug >/dev/null
+fi
+ninja -C build-asan >/dev/null &&
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+        meson test -C build-asan --print-errorlogs --num-processes 2 --suite unit --suite cli ||
+    status=1
+
+# Each fuzz target for a short run (a longer campaign: fuzz/run-fuzz.sh 600).
+fuzz_failed=0
+fuzz_passed=0
+if [ -x fuzz/run-fuzz.sh ]; then
+    if fuzz/run-fuzz.sh "${QS_FUZZ_SECONDS:-20}"; then fuzz_passed=1; else fuzz_failed=1; status=1; fi
+fi
+
+python3 scripts/count-tests.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
+    --extra-passed "$fuzz_passed" --extra-failed "$fuzz_failed" || status=1
+exit $status
