@@ -173,7 +173,6 @@ static int send_batch(struct app *a)
             push_err("Loki answered %ld: %s; %" PRIu64 " of %zu entries dropped", r.status,
                      r.answer, n, b->entries);
             if (strstr(r.answer, "too old")) {
-                a->st.old += n;
                 push_err("these entries are older than Loki's reject_old_samples_max_age: "
                          "to ship an old file, stamp entries with the read time "
                          "(--read-time, timestamps.read_time: true)");

@@ -1,0 +1,459 @@
+#!/usr/bin/env python3
+"""End-to-end tests of qsplit-push against tests/push/loki_receiver.py, real processes on
+127.0.0.1 with ephemeral ports.  Usage: test_push.py QSPLIT_PUSH CASE"""
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RECEIVER = os.path.join(HERE, 'loki_receiver.py')
+PUSH = None
+LABELS = {'env': 'prod', 'job': 'shop', 'host': 'h1', 'server': 's1'}
+FAILURES = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILURES.append(what)
+        print('FAIL:', what, file=sys.stderr)
+
+
+def wait_for(pred, timeout, what):
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(0.05)
+    raise AssertionError('timed out waiting for ' + what)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Receiver:
+    def __init__(self, d, port=0):
+        self.store = os.path.join(d, 'stored.jsonl')
+        pf = os.path.join(d, 'port-%d' % time.time_ns())
+        self.p = subprocess.Popen([sys.executable, RECEIVER, '--port', str(port),
+                                   '--port-file', pf, '--store', self.store])
+        wait_for(lambda: os.path.exists(pf), 10, 'the receiver')
+        self.port = int(open(pf).read())
+        self.url = 'http://127.0.0.1:%d/loki/api/v1/push' % self.port
+
+    def control(self, **kw):
+        req = urllib.request.Request('http://127.0.0.1:%d/control' % self.port,
+                                     data=json.dumps(kw).encode(), method='POST')
+        urllib.request.urlopen(req, timeout=5).read()
+
+    def stats(self):
+        with urllib.request.urlopen('http://127.0.0.1:%d/stats' % self.port, timeout=5) as r:
+            return json.load(r)
+
+    def stop(self):
+        self.p.terminate()
+        self.p.wait(5)
+
+
+def stored(store):
+    if not os.path.exists(store):
+        return []
+    with open(store, encoding='utf-8') as f:
+        return [json.loads(l) for l in f if l.endswith('\n')]
+
+
+def console_entries(store):
+    return [e for e in stored(store) if e['stream'].get('query') != 'true']
+
+
+def ts_text(t):
+    lt = time.localtime(t)
+    return time.strftime('%Y-%m-%d %H:%M:%S', lt) + '.%03d' % int((t % 1) * 1000)
+
+
+def write_records(path, first, n, t0=None, multiline=False, mode='a', extra=b''):
+    """Records rec-<first>..; several share a millisecond; every 7th is multi-line."""
+    t0 = time.time() - 60 if t0 is None else t0
+    out = []
+    for i in range(first, first + n):
+        t = t0 + (i // 3) * 0.001
+        head = '%s  INFO 4242 --- [main] c.e.shop.Service                  : ' % ts_text(t)
+        if multiline and i % 7 == 0:
+            rec = head + 'failed rec-%d\njava.lang.IllegalStateException: boom\n' \
+                '\tat c.e.shop.Service.run(Service.java:%d)\n\tat java.lang.Thread.run(' \
+                'Thread.java:833)\n' % (i, i)
+        else:
+            rec = head + 'handled rec-%d\n' % i
+        out.append(rec.encode())
+    with open(path, mode + 'b') as f:
+        f.write(b''.join(out) + extra)
+
+
+def rec_ids(entries):
+    ids = []
+    for e in entries:
+        for w in e['line'].replace('\n', ' ').split():
+            if w.startswith('rec-'):
+                ids.append(int(w[4:]))
+    return ids
+
+
+def config(d, url, **over):
+    c = {'client': {'url': url, 'batch_wait': '200ms', 'batch_size': '64KiB',
+                    'tenant_id': 'team-a',
+                    'backoff_config': {'min_period': '50ms', 'max_period': '400ms'}},
+         'positions': {'filename': os.path.join(d, 'positions.yaml')},
+         'labels': LABELS,
+         'inputs': {'console': os.path.join(d, 'console.log')},
+         'tailing': {'poll_interval': '50ms', 'multiline_max_wait': '300ms'}}
+    for k, v in over.items():
+        sect, _, key = k.partition('__')
+        if key:
+            c.setdefault(sect, {})[key] = v
+        else:
+            c[sect] = v
+    # JSON is YAML: the pusher's libyaml reads it as it is.
+    path = os.path.join(d, 'push.yaml')
+    with open(path, 'w') as f:
+        json.dump(c, f, indent=2)
+    return path
+
+
+def run_once(cfg, *flags, timeout=30, expect=0):
+    p = subprocess.run([PUSH, '--config', cfg, '--once', *flags], capture_output=True,
+                       text=True, timeout=timeout)
+    sys.stderr.write(p.stderr)
+    check(p.returncode == expect, 'exit status %d, expected %d' % (p.returncode, expect))
+    return p.stderr
+
+
+def start(cfg, *flags):
+    return subprocess.Popen([PUSH, '--config', cfg, *flags], stderr=subprocess.PIPE, text=True)
+
+
+def stop(p, sig=signal.SIGTERM):
+    p.send_signal(sig)
+    _, err = p.communicate(timeout=15)
+    sys.stderr.write(err)
+    return err
+
+
+def final_stat(err, name):
+    for line in err.splitlines():
+        if 'final:' in line:
+            for kv in line.split():
+                if kv.startswith(name + '='):
+                    return int(kv.split('=')[1])
+    return None
+
+
+def check_exact(store, n, what):
+    ids = rec_ids(console_entries(store))
+    check(sorted(ids) == list(range(n)), '%s: every record exactly once (%d ids, %d distinct'
+          ' of %d)' % (what, len(ids), len(set(ids)), n))
+
+
+def check_order(store):
+    last = {}
+    for e in stored(store):
+        k = json.dumps(e['stream'], sort_keys=True)
+        check(int(e['ts']) > last.get(k, 0), 'timestamps increase within a stream')
+        last[k] = int(e['ts'])
+
+
+# ---- cases ----------------------------------------------------------------------------
+
+def case_happy(d):
+    r = Receiver(d)
+    write_records(os.path.join(d, 'console.log'), 0, 500)
+    q = os.path.join(d, 'query.log')
+    with open(q, 'w') as f:
+        for i in range(20):
+            f.write('{"QHash":"%032x","sql":"select %d from dual"}\n' % (i, i))
+    cfg = config(d, r.url, inputs={'console': os.path.join(d, 'console.log'), 'query': q})
+    err = run_once(cfg)
+    check_exact(r.store, 500, 'happy')
+    check_order(r.store)
+    ent = stored(r.store)
+    con = [e for e in ent if e['stream'].get('query') != 'true']
+    qry = [e for e in ent if e['stream'].get('query') == 'true']
+    check(all(e['stream'] == LABELS for e in con), 'console stream has the static labels only')
+    check(all(e['stream'] == dict(LABELS, query='true') for e in qry), 'query stream labels')
+    check([json.loads(e['line'])['sql'] for e in qry] == ['select %d from dual' % i
+                                                          for i in range(20)], 'query lines')
+    check(all(not e['line'].endswith('\n') for e in ent), 'lines have no trailing newline')
+    # The record's own time: rec-0 was logged at t0 (to the millisecond).
+    first = min(con, key=lambda e: int(e['ts']))
+    want = int(time.mktime(time.strptime(first['line'][:19], '%Y-%m-%d %H:%M:%S'))) * 1000 \
+        + int(first['line'][20:23])
+    check(int(first['ts']) // 10**6 == want, 'timestamp taken from the record (%s vs %d ms)'
+          % (first['ts'], want))
+    st = r.stats()
+    check(st['gzip'] == st['requests'] and st['requests'] > 0, 'bodies are gzip')
+    check(st['tenants'].get('team-a') == st['requests'], 'X-Scope-OrgID sent')
+    check(final_stat(err, 'entries_sent') == 520, 'stats count entries sent')
+    check(final_stat(err, 'lines') == 520, 'stats count lines read')
+    pos = os.path.join(d, 'positions.yaml')
+    check(os.stat(pos).st_mode & 0o077 in (0, 0o040), 'positions file is 0640 or tighter')
+    # Nothing new: a second run sends nothing (positions say all was acknowledged).
+    n = len(ent)
+    run_once(cfg)
+    check(len(stored(r.store)) == n, 'a second run resends nothing')
+    r.stop()
+
+
+def case_split(d):
+    """An unsplit console.log: SQL goes to the query stream with its QHash."""
+    r = Receiver(d)
+    path = os.path.join(d, 'console.log')
+    t = ts_text(time.time() - 30)
+    with open(path, 'w') as f:
+        for i in range(50):
+            f.write('%s DEBUG 4242 --- [main] c.e.s.m.UserMapper.find                : '
+                    '==>  Preparing: SELECT id, name\n    FROM users\n    WHERE id = ? '
+                    '-- rec-%d\n' % (t, i))
+            f.write('%s  INFO 4242 --- [main] c.e.shop.Service                  : plain '
+                    'rec-%d\n' % (t, 1000 + i))
+    cfg = config(d, r.url, inputs={'split': path})
+    run_once(cfg)
+    ent = stored(r.store)
+    con = [e for e in ent if e['stream'].get('query') != 'true']
+    qry = [e for e in ent if e['stream'].get('query') == 'true']
+    check(len(con) == 100, 'split: 100 console entries (%d)' % len(con))
+    check(len(qry) >= 1, 'split: query entries sent (%d)' % len(qry))
+    hashes = {json.loads(e['line'])['QHash'] for e in qry}
+    sqlcon = [e for e in con if '"QHash":"' in e['line']]
+    check(len(sqlcon) == 50, 'split: console SQL records end in their QHash')
+    check(all(e['line'].split('"QHash":"')[1][:32] in hashes for e in sqlcon),
+          'split: each console QHash has its query entry')
+    check(all('FROM users' not in e['line'] for e in con), 'split: SQL left the console')
+    check_order(r.store)
+    r.stop()
+
+
+def case_multiline(d):
+    r = Receiver(d)
+    write_records(os.path.join(d, 'console.log'), 0, 300, multiline=True)
+    run_once(config(d, r.url))
+    con = console_entries(r.store)
+    check(len(con) == 300, 'multiline: one entry per record (%d)' % len(con))
+    traces = [e for e in con if 'IllegalStateException' in e['line']]
+    check(len(traces) == len(range(0, 300, 7)), 'multiline: stack traces kept whole')
+    check(all(e['line'].count('\n') == 3 for e in traces), 'multiline: 4 lines in one entry')
+    check_exact(r.store, 300, 'multiline')
+    r.stop()
+
+
+def case_retry(d, status):
+    r = Receiver(d)
+    write_records(os.path.join(d, 'console.log'), 0, 2000)
+    body = 'Ingestion rate limit exceeded' if status == 429 else 'internal error'
+    r.control(fail=status, count=3, body=body)
+    err = run_once(config(d, r.url))
+    check_exact(r.store, 2000, '%d then 204' % status)
+    check(final_stat(err, 'retries') == 3, '%d: three retries counted' % status)
+    check(final_stat(err, 'dropped') == 0, '%d: nothing dropped' % status)
+    r.stop()
+
+
+def case_500(d):
+    case_retry(d, 500)
+
+
+def case_429(d):
+    case_retry(d, 429)
+
+
+def case_400(d):
+    r = Receiver(d)
+    write_records(os.path.join(d, 'console.log'), 0, 2000)
+    r.control(fail=400, count=1, body='bad request: no way')
+    err = run_once(config(d, r.url))
+    ids = rec_ids(console_entries(r.store))
+    dropped = final_stat(err, 'dropped')
+    check(dropped and dropped > 0, '400: dropped entries counted (%s)' % dropped)
+    check(len(ids) == len(set(ids)) and len(ids) + dropped == 2000,
+          '400: the rest arrives once (%d + %s)' % (len(ids), dropped))
+    check('no way' in err, "400: Loki's answer logged")
+    check(final_stat(err, 'retries') == 0, '400: never retried')
+    r.stop()
+    # Records older than reject_old_samples_max_age: said plainly, counted, --read-time helps.
+    d2 = os.path.join(d, 'old')
+    os.mkdir(d2)
+    r = Receiver(d2)
+    write_records(os.path.join(d2, 'console.log'), 0, 100, t0=time.time() - 10 * 86400)
+    cfg = config(d2, r.url)
+    err = run_once(cfg)
+    check('--read-time' in err, 'old records: the read-time option is named')
+    check(final_stat(err, 'too_old') >= 100, 'old records counted')
+    check(len(console_entries(r.store)) == 0, 'old records refused by the receiver')
+    os.unlink(os.path.join(d2, 'positions.yaml'))
+    run_once(cfg, '--read-time')
+    check_exact(r.store, 100, 'old records with --read-time')
+    r.stop()
+
+
+def case_down(d):
+    port = free_port()
+    url = 'http://127.0.0.1:%d/loki/api/v1/push' % port
+    write_records(os.path.join(d, 'console.log'), 0, 1000)
+    cfg = config(d, url, client={'url': url, 'batch_wait': '100ms', 'batch_size': '16KiB',
+                                 'basic_auth': {'username': 'u', 'password': 'S3cret-pw'},
+                                 'backoff_config': {'min_period': '50ms',
+                                                    'max_period': '300ms'}})
+    p = start(cfg, '--stats-interval', '500ms')
+    time.sleep(1.5)
+    r = Receiver(d, port)
+    wait_for(lambda: len(console_entries(r.store)) >= 1000, 30, 'all records after Loki is up')
+    write_records(os.path.join(d, 'console.log'), 1000, 100)
+    wait_for(lambda: len(console_entries(r.store)) >= 1100, 10, 'records appended later')
+    err = stop(p)
+    check(p.returncode == 0, 'down: SIGTERM exits 0')
+    check_exact(r.store, 1100, 'down then up')
+    check('S3cret-pw' not in err, 'the password is never printed')
+    check('retry' in err, 'down: retries logged')
+    check(r.stats()['auth'].get('Basic', 0) > 0, 'basic auth sent')
+    r.stop()
+
+
+def case_kill(d):
+    r = Receiver(d)
+    log = os.path.join(d, 'console.log')
+    n = 20000
+    write_records(log, 0, n // 2, multiline=True)
+    cfg = config(d, r.url, client={'url': r.url, 'batch_wait': '50ms', 'batch_size': '8KiB'})
+    rnd = random.Random(int(os.environ.get('QS_SEED', '7')))
+    kills = 0
+    for i in range(6):
+        p = start(cfg)
+        time.sleep(rnd.uniform(0.05, 0.5))
+        if i == 2:
+            write_records(log, n // 2, n // 2, multiline=True)
+        p.kill()
+        p.communicate(timeout=10)
+        kills += 1
+    run_once(cfg, timeout=60)
+    ids = rec_ids(console_entries(r.store))
+    check(set(ids) == set(range(n)), 'kill -9: every record arrives (%d of %d)' %
+          (len(set(ids)), n))
+    # At most the unacknowledged batch per kill: a batch holds < 8 KiB of records.
+    per_batch = 8192 // 90 + 1
+    dups = len(ids) - len(set(ids))
+    print('kill -9: %d kills, %d duplicates (bound %d)' % (kills, dups, kills * per_batch))
+    check(dups <= kills * per_batch, 'kill -9: duplicates only from unacknowledged batches')
+    r.stop()
+
+
+def case_rotate(d):
+    r = Receiver(d)
+    log = os.path.join(d, 'console.log')
+    write_records(log, 0, 200)
+    p = start(config(d, r.url))
+    wait_for(lambda: len(console_entries(r.store)) >= 200, 10, 'the first records')
+    # Rotation: rename, a last write to the old file, then a new file.
+    os.rename(log, log + '.1')
+    write_records(log + '.1', 200, 20)
+    time.sleep(0.2)
+    write_records(log, 220, 200, mode='w')
+    wait_for(lambda: len(console_entries(r.store)) >= 420, 10, 'records after rotation')
+    # Truncation (copytruncate): the file shrinks and starts again.
+    time.sleep(0.3)
+    with open(log, 'r+b') as f:
+        f.truncate(0)
+    time.sleep(0.3)
+    write_records(log, 420, 50)
+    wait_for(lambda: len(console_entries(r.store)) >= 470, 10, 'records after truncation')
+    err = stop(p)
+    check('rotated' in err and 'truncated' in err, 'rotation and truncation logged')
+    check_exact(r.store, 470, 'rotation and truncation')
+    check_order(r.store)
+    r.stop()
+
+
+def case_utf8(d):
+    r = Receiver(d)
+    log = os.path.join(d, 'console.log')
+    t = ts_text(time.time() - 10)
+    with open(log, 'wb') as f:
+        f.write(('%s  INFO 1 --- [main] c.e.X : bad \xff\xfe bytes rec-0\n' % t)
+                .encode('latin-1'))
+        f.write(('%s  INFO 1 --- [main] c.e.X : cut \xc3 and nul \x00 here rec-1\n' % t)
+                .encode('latin-1'))
+        f.write(('%s  INFO 1 --- [main] c.e.X : fine ünïcødé ✓ rec-2\n' % t).encode())
+        f.write(('%s  INFO 1 --- [main] c.e.X : surrogate \xed\xa0\x80 rec-3\n' % t)
+                .encode('latin-1'))
+    err = run_once(config(d, r.url))
+    ent = {e['line'].split()[-1]: e['line'] for e in console_entries(r.store)}
+    check(len(ent) == 4, 'utf8: all four records stored (%d)' % len(ent))
+    check('bad \ufffd\ufffd bytes' in ent.get('rec-0', ''), 'utf8: bad bytes become U+FFFD')
+    check('cut \ufffd and nul \x00 here' in ent.get('rec-1', ''), 'utf8: cut sequence, NUL')
+    check('ünïcødé ✓' in ent.get('rec-2', ''), 'utf8: valid text untouched')
+    check('\ufffd\ufffd\ufffd' in ent.get('rec-3', ''), 'utf8: surrogates refused')
+    check(final_stat(err, 'utf8_repaired') == 6, 'utf8: repaired bytes counted')
+    r.stop()
+
+
+def case_big(d):
+    """An entry over max_entry_size is cut, never retried against the 4 MiB limit."""
+    r = Receiver(d)
+    log = os.path.join(d, 'console.log')
+    t = ts_text(time.time() - 10)
+    with open(log, 'w') as f:
+        f.write('%s  INFO 1 --- [main] c.e.X : huge rec-0 %s\n' % (t, 'x' * (5 << 20)))
+        f.write('%s  INFO 1 --- [main] c.e.X : small rec-1\n' % t)
+    err = run_once(config(d, r.url, client={'url': r.url, 'max_entry_size': '1MiB',
+                                            'batch_size': '1MiB'}))
+    con = console_entries(r.store)
+    check(sum(len(e['line']) for e in con) >= 5 << 20, 'big: all bytes arrive')
+    check(max(len(e['line']) for e in con) <= 1 << 20, 'big: pieces within max_entry_size')
+    check(r.stats()['statuses'].get('500', 0) == 0, 'big: never over the limit')
+    check(final_stat(err, 'cut_entries') == 1, 'big: counted')
+    r.stop()
+
+
+def case_config(d):
+    """Bad configuration is refused with a message; flags override the file."""
+    cfg = config(d, 'http://127.0.0.1:1/loki/api/v1/push', labels={'bad-name': 'x'})
+    p = subprocess.run([PUSH, '--config', cfg, '--once'], capture_output=True, text=True,
+                       timeout=10)
+    check(p.returncode != 0 and 'label name' in p.stderr, 'config: bad label name refused')
+    cfg = config(d, 'http://127.0.0.1:1/x', client={'url': 'x', 'batch_size': '5MiB'})
+    p = subprocess.run([PUSH, '--config', cfg], capture_output=True, text=True, timeout=10)
+    check(p.returncode != 0 and '4 MiB' in p.stderr, 'config: batch over Loki limit refused')
+    p = subprocess.run([PUSH, '--bogus'], capture_output=True, text=True, timeout=10)
+    check(p.returncode == 2, 'config: unknown flag is a usage error')
+    r = Receiver(d)
+    write_records(os.path.join(d, 'console.log'), 0, 10)
+    cfg = config(d, 'http://127.0.0.1:1/wrong')
+    run_once(cfg, '--url', r.url, '--label', 'job=override')
+    ent = console_entries(r.store)
+    check(len(ent) == 10 and ent[0]['stream']['job'] == 'override', 'config: flags override')
+    r.stop()
+
+
+def main():
+    global PUSH
+    PUSH = os.path.abspath(sys.argv[1])
+    case = sys.argv[2]
+    with tempfile.TemporaryDirectory(prefix='qsplit-push-') as d:
+        globals()['case_' + case](d)
+    if FAILURES:
+        print('%s: %d failure(s)' % (case, len(FAILURES)), file=sys.stderr)
+        return 1
+    print('%s: ok' % case)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
