@@ -1,0 +1,418 @@
+/* test-detect.c — every SQL recognizer on messages as MyBatis, p6spy and interceptors write
+ * them, configured loggers and regexes, and hostile bytes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "detect.h"
+#include "qstest.h"
+
+static struct qsp_detector *bi; /* built-ins only */
+static struct qsp_detect_ctx *bictx;
+
+/* Detect in msg[0..len) and check the result: want_sql NULL means "no SQL". */
+static void expect_len(int line, const struct qsp_detector *d, struct qsp_detect_ctx *c,
+                       const char *logger, const char *msg, size_t len,
+                       enum qsp_sql_kind kind, const char *keep, const char *sep,
+                       const char *want_sql, size_t want_len)
+{
+    struct qsp_sql_span sp;
+    memset(&sp, 0x5a, sizeof sp);
+    int rc = qsp_detect(d, c, logger, strlen(logger), msg, len, &sp);
+    int ok = rc == (want_sql ? 1 : 0);
+    if (ok && want_sql) {
+        size_t kl = strlen(keep);
+        ok = sp.kind == kind && sp.keep_len == kl && memcmp(msg, keep, kl) == 0 &&
+             strcmp(sp.sep, sep) == 0 && sp.sql_off <= len && sp.sql_len <= len - sp.sql_off &&
+             sp.sql_len == want_len && memcmp(msg + sp.sql_off, want_sql, want_len) == 0;
+    }
+    qst_checks++;
+    if (!ok) {
+        qst_failures++;
+        fprintf(stderr, "test-detect.c:%d: [%.*s]: rc %d", line, (int)(len > 80 ? 80 : len),
+                msg, rc);
+        if (rc == 1)
+            fprintf(stderr, " kind %d keep [%.*s] sep [%s] sql [%.*s]", sp.kind,
+                    (int)sp.keep_len, msg, sp.sep, (int)sp.sql_len, msg + sp.sql_off);
+        fprintf(stderr, "\n");
+    }
+}
+
+static size_t slen(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
+#define EXPECT(lg, msg, kind, keep, sep, sql)                                              \
+    expect_len(__LINE__, bi, bictx, (lg), (msg), strlen(msg), (kind), (keep), (sep), (sql), \
+               slen(sql))
+#define NONE(lg, msg) EXPECT((lg), (msg), QSP_SQL_NONE, "", "", NULL)
+#define MAPPER "c.e.mapper.UserMapper.selectById"
+
+static void test_mybatis(void)
+{
+    EXPECT(MAPPER, "==>  Preparing: SELECT id, name FROM t_user WHERE id = ?", QSP_SQL_MYBATIS,
+           "==>  Preparing: ", "", "SELECT id, name FROM t_user WHERE id = ?");
+    /* Nested selects (queryStack 2 and 3) put more '=' before the arrow. */
+    EXPECT(MAPPER, "====>  Preparing: SELECT * FROM t_role WHERE user_id = ?",
+           QSP_SQL_MYBATIS, "====>  Preparing: ", "", "SELECT * FROM t_role WHERE user_id = ?");
+    EXPECT(MAPPER, "======>  Preparing: SELECT 1", QSP_SQL_MYBATIS, "======>  Preparing: ", "",
+           "SELECT 1");
+    EXPECT(MAPPER, "==> Preparing: select 1", QSP_SQL_MYBATIS, "==> Preparing: ", "",
+           "select 1");
+    /* Older MyBatis keeps the mapper XML's line breaks. */
+    EXPECT(MAPPER,
+           "==>  Preparing: SELECT\n        id, user_name\n    FROM t_user\n    WHERE id = ?",
+           QSP_SQL_MYBATIS, "==>  Preparing: ", "",
+           "SELECT\n        id, user_name\n    FROM t_user\n    WHERE id = ?");
+    EXPECT(MAPPER, "==>  Preparing: SELECT\r\n  id\r\n FROM t\r", QSP_SQL_MYBATIS,
+           "==>  Preparing: ", "", "SELECT\r\n  id\r\n FROM t");
+    NONE(MAPPER, "==> Parameters: 42(Long), alice(String)");
+    NONE(MAPPER, "====> Parameters: 42(Long)");
+    NONE(MAPPER, "<==      Total: 1");
+    NONE(MAPPER, "<==    Updates: 1");
+    NONE(MAPPER, "<==    Columns: id, name");
+    NONE(MAPPER, "<==        Row: 42, alice");
+    NONE(MAPPER, "==>  Preparing: ");
+    NONE(MAPPER, "==>  Preparing:  \t \r");
+    NONE(MAPPER, "==>   Preparing: SELECT 1"); /* three blanks: not MyBatis */
+    NONE(MAPPER, "Preparing: SELECT 1");
+    NONE(MAPPER, ">  Preparing: SELECT 1");
+    NONE("o.s.w.s.DispatcherServlet", "Completed 200 OK");
+    NONE("", "");
+    /* A later marker counts when an earlier "Preparing: " is not one. */
+    EXPECT(MAPPER, "Preparing: x ==>  Preparing: SELECT 2", QSP_SQL_MYBATIS,
+           "Preparing: x ==>  Preparing: ", "", "SELECT 2");
+    static const char bad[] = "==>  Preparing: SELECT '\xff\xfe\0x' FROM t";
+    expect_len(__LINE__, bi, bictx, MAPPER, bad, sizeof bad - 1, QSP_SQL_MYBATIS,
+               "==>  Preparing: ", "", "SELECT '\xff\xfe\0x' FROM t", 20);
+}
+
+static void test_boundsql(void)
+{
+    EXPECT("c.e.i.SqlLogInterceptor", "boundSql : select * from item where id = 1",
+           QSP_SQL_BOUNDSQL, "boundSql : ", "", "select * from item where id = 1");
+    EXPECT("c.e.i.SqlLogInterceptor",
+           "mapper c.e.ItemMapper.list took 12ms, boundSql: select 1 from dual",
+           QSP_SQL_BOUNDSQL, "mapper c.e.ItemMapper.list took 12ms, boundSql: ", "",
+           "select 1 from dual");
+    EXPECT("x", "BoundSql:select 1", QSP_SQL_BOUNDSQL, "BoundSql:", "", "select 1");
+    /* The keep stays on the marker's line; the statement starts on the next one. */
+    EXPECT("x", "boundSql :\nselect\n  1\n", QSP_SQL_BOUNDSQL, "boundSql :", "",
+           "select\n  1");
+    EXPECT("x", "boundSql : select a\r\nfrom b", QSP_SQL_BOUNDSQL, "boundSql : ", "",
+           "select a\r\nfrom b");
+    NONE("x", "boundSql : ");
+    NONE("x", "boundSql :  \r\n ");
+    NONE("x", "boundSql is null for mapper c.e.X");
+    NONE("x", "oundSql : select 1");
+}
+
+#define P6URL "url jdbc:mysql://db:3306/app?useSSL=false"
+#define P6HEAD "1700485381123|3|statement|connection 7|" P6URL "|"
+
+static void test_p6spy_single(void)
+{
+    EXPECT("p6spy", P6HEAD "select id from t where a=?|select id from t where a=5",
+           QSP_SQL_P6SPY_SINGLE, P6HEAD, "", "select id from t where a=5");
+    EXPECT("p6spy", P6HEAD "select 1|select 1", QSP_SQL_P6SPY_SINGLE, P6HEAD, "",
+           "select 1");
+    /* '|' inside the SQL: || concatenation, with and without placeholders. */
+    EXPECT("p6spy", P6HEAD "select a||b from t where id=?|select a||b from t where id=3",
+           QSP_SQL_P6SPY_SINGLE, P6HEAD, "", "select a||b from t where id=3");
+    EXPECT("p6spy", P6HEAD "select a||b from t|select a||b from t", QSP_SQL_P6SPY_SINGLE,
+           P6HEAD, "", "select a||b from t");
+    EXPECT("p6spy", P6HEAD "select a||? from t|select a||'x' from t", QSP_SQL_P6SPY_SINGLE,
+           P6HEAD, "", "select a||'x' from t");
+    /* ... and inside a bound value. */
+    EXPECT("p6spy",
+           P6HEAD "update t set v=? where id=?|update t set v='x|y||z' where id=2",
+           QSP_SQL_P6SPY_SINGLE, P6HEAD, "", "update t set v='x|y||z' where id=2");
+    EXPECT("p6spy", P6HEAD "select ?|?|select '|'|'|'", QSP_SQL_P6SPY_SINGLE, P6HEAD, "",
+           "select '|'|'|'");
+    /* An empty statement field: the prepared one is the SQL. */
+    EXPECT("p6spy", P6HEAD "select now()|", QSP_SQL_P6SPY_SINGLE, P6HEAD, "", "select now()");
+    EXPECT("p6spy", "1700485381123|12|batch|connection 7|" P6URL
+                    "|insert into t(a) values(?)|insert into t(a) values(9)",
+           QSP_SQL_P6SPY_SINGLE, "1700485381123|12|batch|connection 7|" P6URL "|", "",
+           "insert into t(a) values(9)");
+    /* commit and rollback carry no SQL. */
+    NONE("p6spy", "1700485381130|0|commit|connection 7|" P6URL "||");
+    NONE("p6spy", "1700485381131|1|rollback|connection 7|" P6URL "||");
+    NONE("p6spy", "1700485381131|1|rollback|connection 7|" P6URL "| | ");
+    /* Any logger: the shape is unambiguous when it starts with a digit. */
+    EXPECT("com.example.Other", P6HEAD "select 1|select 1", QSP_SQL_P6SPY_SINGLE, P6HEAD, "",
+           "select 1");
+    /* p6spy's dateformat may make "now" text; trusted only from the p6spy logger. */
+    EXPECT("p6spy", "Nov 20, 2023 14:03:01|3|statement|connection 7|" P6URL "|select 1|select 1",
+           QSP_SQL_P6SPY_SINGLE,
+           "Nov 20, 2023 14:03:01|3|statement|connection 7|" P6URL "|", "", "select 1");
+    NONE("com.example.Other",
+         "Nov 20, 2023 14:03:01|3|statement|connection 7|" P6URL "|select 1|select 1");
+    /* Before the url field existed. */
+    EXPECT("p6spy", "1700485381123|3|statement|connection 7|select 1|select 1",
+           QSP_SQL_P6SPY_SINGLE, "1700485381123|3|statement|connection 7|", "", "select 1");
+    /* Not p6spy: '|' in ordinary messages. */
+    NONE("com.example.Table", "42|foo|bar|baz");
+    NONE("com.example.Table", "2023|x|statement|connection 1|select 1|select 1");
+    NONE("com.example.Table", "2023|1|state ment|connection 1|select 1|select 1");
+    NONE("com.example.Table", "2023|1|statement|conn 1|select 1|select 1");
+    NONE("com.example.Table", "2023|1|statement\n|connection 1|select 1|select 1");
+    NONE("com.example.Table", "| a | b |");
+    NONE("p6spy", "|||||");
+    NONE("p6spy", "1|2|3");
+}
+
+#define MHEAD "#1700485381123 | took 3ms | statement | connection 7| " P6URL
+
+static void test_p6spy_multi(void)
+{
+    EXPECT("p6spy", MHEAD "\nselect id from t where a=?\nselect id from t where a=5;",
+           QSP_SQL_P6SPY_MULTI, MHEAD, " | ", "select id from t where a=5");
+    /* The prepared statement spans lines: as many as the statement with values. */
+    EXPECT("p6spy",
+           MHEAD "\nselect id,\n  name\nfrom t where a=?\nselect id,\n  name\nfrom t where a=5;",
+           QSP_SQL_P6SPY_MULTI, MHEAD, " | ", "select id,\n  name\nfrom t where a=5");
+    /* A bound value holds a newline: the line counts differ, the text decides. */
+    EXPECT("p6spy", MHEAD "\ninsert into t(v) values(?)\ninsert into t(v) values('a\nb');",
+           QSP_SQL_P6SPY_MULTI, MHEAD, " | ", "insert into t(v) values('a\nb')");
+    EXPECT("p6spy", MHEAD "\nselect 1\nfrom dual\nselect 1\nfrom dual;", QSP_SQL_P6SPY_MULTI,
+           MHEAD, " | ", "select 1\nfrom dual");
+    EXPECT("p6spy", MHEAD "\r\nselect 1\r\nselect 1;", QSP_SQL_P6SPY_MULTI, MHEAD, " | ",
+           "select 1");
+    /* One statement only. */
+    EXPECT("p6spy", MHEAD "\nselect 1;", QSP_SQL_P6SPY_MULTI, MHEAD, " | ", "select 1");
+    /* Statement empty: the prepared one. */
+    EXPECT("p6spy", MHEAD "\nselect 2\n;", QSP_SQL_P6SPY_MULTI, MHEAD, " | ", "select 2");
+    NONE("p6spy", "#1700485381130 | took 0ms | commit | connection 7| " P6URL "\n\n;");
+    NONE("p6spy", "#1700485381130 | took 0ms | rollback | connection 7| " P6URL "\r\n\r\n;");
+    NONE("p6spy", "#1700485381130 | took 0ms | commit | connection 7| " P6URL);
+    EXPECT("com.example.Other", MHEAD "\nselect 1\nselect 1;", QSP_SQL_P6SPY_MULTI, MHEAD,
+           " | ", "select 1");
+    NONE("com.example.Other", "#TODO | took 3ms | fix | connection 7| x\nselect 1\nselect 1;");
+    NONE("com.example.Other", "# heading\nselect 1");
+    NONE("p6spy", "#");
+}
+
+static void test_p6spy_custom(void)
+{
+    EXPECT("p6spy", "1700485381123|3|statement|connection7|select id from t where a=5",
+           QSP_SQL_P6SPY_CUSTOM, "1700485381123|3|statement|connection7|", "",
+           "select id from t where a=5");
+    EXPECT("p6spy", "1700485381123|3|statement|connection7|select a||b from t",
+           QSP_SQL_P6SPY_CUSTOM, "1700485381123|3|statement|connection7|", "",
+           "select a||b from t");
+    EXPECT("com.example.X", "1700485381123|3|statement|connection12|select 1",
+           QSP_SQL_P6SPY_CUSTOM, "1700485381123|3|statement|connection12|", "", "select 1");
+    NONE("p6spy", "1700485381123|0|commit|connection7|");
+    NONE("p6spy", "1700485381123|0|rollback|connection7| \r");
+    NONE("p6spy", "1700485381123|0|statement|connection|select 1");
+}
+
+static void test_loggers_and_regexes(void)
+{
+    struct qs_error err;
+    qs_error_clear(&err);
+    struct qsp_detector *d = NULL;
+    struct qsp_detect_ctx *c = NULL;
+    CHECK_INT(qsp_detector_new(&d, &err), 0);
+    CHECK_INT(qsp_detector_add_logger(d, "org.hibernate.SQL", &err), 0);
+    CHECK_INT(qsp_detector_add_logger(d, "com.example.sql.*", &err), 0);
+    CHECK_INT(qsp_detector_add_regex(d, "(?s)Executing SQL \\[(?<sql>.*?)\\]", &err), 0);
+    CHECK_INT(qsp_detector_add_regex(d, "(?s)^SQL: (?<sql>.*)", &err), 0);
+    CHECK_INT(qsp_detector_add_regex(d, "^Query \\((?<ms>\\d+) ms\\) (?<sql>.*)$", &err), 0);
+    CHECK_INT(err.code, QS_OK);
+    CHECK_INT(qsp_detect_ctx_new(&c, d, &err), 0);
+    struct qsp_sql_span sp;
+#define DEXPECT(lg, msg, kind, keep, sep, sql)                                             \
+    expect_len(__LINE__, d, c, (lg), (msg), strlen(msg), (kind), (keep), (sep), (sql),     \
+               slen(sql))
+
+    /* Hibernate's format_sql output: the whole message is SQL. */
+    DEXPECT("org.hibernate.SQL", "\n    select\n        u.id \n    from\n        users u",
+            QSP_SQL_LOGGER, "", "", "select\n        u.id \n    from\n        users u");
+    DEXPECT("com.example.sql.Audit", "delete from audit where ts < ?", QSP_SQL_LOGGER, "", "",
+            "delete from audit where ts < ?");
+    DEXPECT("com.example.sql.", "select 1", QSP_SQL_LOGGER, "", "", "select 1");
+    /* A configured logger with p6spy shapes keeps the metadata. */
+    DEXPECT("com.example.sql.Spy", P6HEAD "select 1|select 1", QSP_SQL_P6SPY_SINGLE, P6HEAD,
+            "", "select 1");
+    DEXPECT("com.example.sql.Spy", "Mon|3|statement|connection7|select 2",
+            QSP_SQL_P6SPY_CUSTOM, "Mon|3|statement|connection7|", "", "select 2");
+    expect_len(__LINE__, d, c, "com.example.sql.Spy", "1|0|commit|connection7|", 23,
+               QSP_SQL_NONE, "", "", NULL, 0);
+    expect_len(__LINE__, d, c, "org.hibernate.SQL", " \r\n ", 4, QSP_SQL_NONE, "", "", NULL,
+               0);
+    /* Not configured: exact names only, the prefix ends where the '*' was. */
+    expect_len(__LINE__, d, c, "org.hibernate.SQLx", "select 1", 8, QSP_SQL_NONE, "", "",
+               NULL, 0);
+    expect_len(__LINE__, d, c, "org.hibernate", "select 1", 8, QSP_SQL_NONE, "", "", NULL, 0);
+    expect_len(__LINE__, d, c, "com.example.sqlx", "select 1", 8, QSP_SQL_NONE, "", "", NULL,
+               0);
+
+    /* Regexes: keep is everything before the group. */
+    DEXPECT("o.s.jdbc.core.JdbcTemplate", "Executing SQL [select * from t\n where a = 1] now",
+            QSP_SQL_REGEX, "Executing SQL [", "", "select * from t\n where a = 1");
+    DEXPECT("x", "SQL: update t set a = 1", QSP_SQL_REGEX, "SQL: ", "", "update t set a = 1");
+    DEXPECT("x", "Query (12 ms) select 2", QSP_SQL_REGEX, "Query (12 ms) ", "", "select 2");
+    /* Invalid UTF-8 and NUL never make a regex fail. */
+    static const char bad[] = "SQL: select '\xff\xc3\0' from t";
+    expect_len(__LINE__, d, c, "x", bad, sizeof bad - 1, QSP_SQL_REGEX, "SQL: ", "",
+               "select '\xff\xc3\0' from t", 19);
+    /* An empty group is no SQL; the next recognizer may still find some. */
+    expect_len(__LINE__, d, c, "x", "Executing SQL []", 16, QSP_SQL_NONE, "", "", NULL, 0);
+    DEXPECT("x", "Executing SQL [ ] ==>  Preparing: select 3", QSP_SQL_MYBATIS,
+            "Executing SQL [ ] ==>  Preparing: ", "", "select 3");
+    /* Built-ins still run after the configured rules. */
+    DEXPECT(MAPPER, "==>  Preparing: select 4", QSP_SQL_MYBATIS, "==>  Preparing: ", "",
+            "select 4");
+
+    /* Built-ins off: configured rules only. */
+    qsp_detector_set_builtin(d, 0);
+    expect_len(__LINE__, d, c, MAPPER, "==>  Preparing: select 4", 24, QSP_SQL_NONE, "", "",
+               NULL, 0);
+    expect_len(__LINE__, d, c, "p6spy", "1|3|statement|connection7|select 1", 34,
+               QSP_SQL_NONE, "", "", NULL, 0);
+    DEXPECT("x", "SQL: select 5", QSP_SQL_REGEX, "SQL: ", "", "select 5");
+    qsp_detector_set_builtin(d, 1);
+
+    /* Pattern errors name the cause and the offset; a pattern needs the group sql. */
+    qs_error_clear(&err);
+    CHECK_INT(qsp_detector_add_regex(d, "SQL: (?<sql>.*", &err), QS_EPATTERN);
+    CHECK(strstr(err.text, "missing closing parenthesis") != NULL);
+    CHECK(strstr(err.text, "offset 14") != NULL);
+    qs_error_clear(&err);
+    CHECK_INT(qsp_detector_add_regex(d, "SQL: (?<query>.*)", &err), QS_EPATTERN);
+    CHECK(strstr(err.text, "sql") != NULL);
+    CHECK_INT(qsp_detector_add_regex(d, NULL, NULL), QS_EINVAL);
+    CHECK_INT(qsp_detector_add_logger(d, "", NULL), QS_EINVAL);
+    CHECK_INT(qsp_detector_add_logger(NULL, "x", NULL), QS_EINVAL);
+
+    /* A regex with more groups added after the context was made: the context is stale. */
+    CHECK_INT(qsp_detector_add_regex(d, "(a)(b)(c)(d)(e)(?<sql>f)", NULL), 0);
+    CHECK_INT(qsp_detect(d, c, "x", 1, "zzz", 3, &sp), QS_ESTATE);
+    CHECK_INT(qsp_detect(d, bictx, "x", 1, "zzz", 3, &sp), QS_EINVAL); /* another's ctx */
+    qsp_detect_ctx_free(&c);
+    CHECK_INT(qsp_detect_ctx_new(&c, d, NULL), 0);
+    DEXPECT("x", "abcdef", QSP_SQL_REGEX, "abcde", "", "f");
+    qsp_detect_ctx_free(&c);
+    qsp_detector_free(&d);
+    CHECK(c == NULL && d == NULL);
+    qsp_detector_free(&d);
+    qsp_detect_ctx_free(NULL);
+#undef DEXPECT
+}
+
+/* Seeded random messages, from bytes and from recognizer fragments: never a crash (run it
+ * under ASan), always a span inside the message. */
+static void test_garbage(void)
+{
+    static const char *frag[] = {
+        "==>  Preparing: ", "====> ", " Preparing: ", "boundSql", " : ", "|", "||",
+        "connection ", "connection7", "url jdbc:x", "#1700 | took 3ms | statement | connection 7| url u",
+        "\n", "\r\n", "?", "select ", "1700485381123", "3", "statement", "commit", ";", "\0",
+        "\xff", "\xc3", " ", "'", "p6spy",
+    };
+    const size_t nfrag = sizeof frag / sizeof frag[0];
+    struct qs_error err;
+    qs_error_clear(&err);
+    struct qsp_detector *d = NULL;
+    struct qsp_detect_ctx *c = NULL;
+    CHECK_INT(qsp_detector_new(&d, &err), 0);
+    CHECK_INT(qsp_detector_add_logger(d, "p6spy*", &err), 0);
+    CHECK_INT(qsp_detector_add_regex(d, "(?s)X(?<sql>.*?)Y", &err), 0);
+    CHECK_INT(qsp_detect_ctx_new(&c, d, &err), 0);
+    char buf[2048];
+    unsigned seed = 99;
+    int bad = 0;
+    for (int round = 0; round < 200000; round++) {
+        size_t n = 0;
+        int mode = round % 3;
+        while (n < 1500) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = seed >> 16;
+            if (mode == 0) {
+                buf[n++] = (char)r;
+            } else {
+                const char *f = frag[r % nfrag];
+                size_t fl = f[0] ? strlen(f) : 1;
+                memcpy(buf + n, f, fl);
+                n += fl;
+            }
+            if (r % 23 == 0)
+                break;
+        }
+        struct qsp_sql_span sp;
+        const struct qsp_detector *dd = round % 2 ? d : bi;
+        struct qsp_detect_ctx *cc = round % 2 ? c : bictx;
+        int rc = qsp_detect(dd, cc, round % 5 ? "p6spy" : "x", round % 5 ? 5 : 1, buf, n, &sp);
+        if (rc != 0 && rc != 1)
+            bad++;
+        else if (rc == 1 && (sp.keep_len > n || sp.sql_off > n || sp.sql_len == 0 ||
+                             sp.sql_len > n - sp.sql_off || !sp.sep))
+            bad++;
+    }
+    CHECK_INT(bad, 0);
+    qsp_detect_ctx_free(&c);
+    qsp_detector_free(&d);
+}
+
+/* Not a timed test: prints how fast a record is dismissed or split. */
+static void measure(void)
+{
+    static const char *nosql[] = {
+        "Completed 200 OK",
+        "Started DemoApplication in 4.211 seconds (JVM running for 4.9)",
+        "==> Parameters: 42(Long), alice(String), 2021-05-25 18:32:35.0(Timestamp)",
+        "<==      Total: 1",
+        "HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=1m2s).",
+        "GET \"/api/users/42\", parameters={}, headers={masked} in DispatcherServlet 'x'",
+    };
+    const size_t n = sizeof nosql / sizeof nosql[0];
+    size_t lens[8];
+    for (size_t i = 0; i < n; i++)
+        lens[i] = strlen(nosql[i]);
+    struct qsp_sql_span sp;
+    long iters = 3000000, hits = 0;
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (long i = 0; i < iters; i++)
+        hits += qsp_detect(bi, bictx, MAPPER, sizeof MAPPER - 1, nosql[i % n], lens[i % n], &sp);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    CHECK_INT(hits, 0);
+    fprintf(stderr, "detect, no SQL: %.1f M messages/s\n", (double)iters / s / 1e6);
+    const char *q = P6HEAD "select a||b from t where id=? and x in (?,?,?)|"
+                           "select a||b from t where id=3 and x in (1,2,3)";
+    size_t ql = strlen(q);
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (long i = 0; i < iters; i++)
+        hits += qsp_detect(bi, bictx, "p6spy", 5, q, ql, &sp);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    CHECK_INT(hits, iters);
+    fprintf(stderr, "detect, p6spy single-line with ||: %.1f M messages/s\n",
+            (double)iters / s / 1e6);
+}
+
+int main(void)
+{
+    struct qs_error err;
+    qs_error_clear(&err);
+    CHECK_INT(qsp_detector_new(&bi, &err), 0);
+    CHECK_INT(qsp_detect_ctx_new(&bictx, bi, &err), 0);
+    if (!bi || !bictx)
+        return qst_done("test-detect");
+    test_mybatis();
+    test_boundsql();
+    test_p6spy_single();
+    test_p6spy_multi();
+    test_p6spy_custom();
+    test_loggers_and_regexes();
+    test_garbage();
+    measure();
+    qsp_detect_ctx_free(&bictx);
+    qsp_detector_free(&bi);
+    return qst_done("test-detect");
+}
