@@ -39,9 +39,10 @@ struct qsp_detect_ctx {
     pcre2_jit_stack *stack;
 };
 
-/* p6spy splits tried before falling back to a guess: bounds the cost of messages made of
- * thousands of '|' or newlines. */
-#define MAX_SPLIT_CANDIDATES 256
+/* p6spy prepared/statement splits examined before falling back to a guess: bounds the cost
+ * of messages made of thousands of '|' or newlines. */
+#define MAX_SPLIT_SCANNED 4096
+#define MAX_SPLIT_TRIED 64
 
 static int is_ws(unsigned char c)
 {
@@ -161,40 +162,59 @@ static int fits(const char *p, size_t pn, const char *s, size_t sn)
 /*
  * Split r into prepared|statement (single-line format: both made single-line by p6spy, and
  * either may hold '|'), or prepared\nstatement (multi-line: either may span lines). Returns
- * the offset of the separator in r.
+ * the offset of the separator in r, n if there is none.
  */
 static size_t split_pair(const char *r, size_t n, char sep)
 {
-    size_t cand[MAX_SPLIT_CANDIDATES], nc = 0;
-    for (const char *p = r; nc < MAX_SPLIT_CANDIDATES &&
-                            (p = memchr(p, sep, (size_t)(r + n - p))) != NULL;
-         p++)
-        cand[nc++] = (size_t)(p - r);
-    if (nc == 0)
+    const char *first = memchr(r, sep, n);
+    if (!first)
         return n;
-    if (nc == 1)
-        return cand[0];
+    size_t f0 = (size_t)(first - r);
+    if (!memchr(first + 1, sep, n - f0 - 1))
+        return f0;
     /* The two halves equal (no placeholders): the middle separator. */
     if (n % 2 == 1 && r[n / 2] == sep && memcmp(r, r + n / 2 + 1, n / 2) == 0)
         return n / 2;
-    /* Multi-line: P and S have as many lines, so first try the middle newline. */
-    if (sep == '\n' && nc % 2 == 1) {
-        size_t k = cand[nc / 2];
+    /* Multi-line: P and S usually have as many lines; try the middle newline first. */
+    size_t mid_line = n;
+    if (sep == '\n') {
+        size_t total = 0;
+        for (const char *p = first; p; p = memchr(p + 1, sep, (size_t)(r + n - p - 1)))
+            total++;
+        size_t i = 0;
+        for (const char *p = first; total % 2 && p;
+             p = memchr(p + 1, sep, (size_t)(r + n - p - 1)))
+            if (i++ == total / 2) {
+                mid_line = (size_t)(p - r);
+                if (fits(r, mid_line, r + mid_line + 1, n - mid_line - 1))
+                    return mid_line;
+                break;
+            }
+    }
+    /* Otherwise P holds a '?' and S starts with P's text before it: a cheap filter on the
+     * first bytes before the full check. Both are capped so that a record made of
+     * separators stays linear. */
+    const char *qm = memchr(r, '?', n);
+    size_t q = qm ? (size_t)(qm - r) : n, pre = q < 256 ? q : 256;
+    size_t scanned = 0, tried = 0, best = f0;
+    for (const char *p = first; p; p = memchr(p + 1, sep, (size_t)(r + n - p - 1))) {
+        size_t k = (size_t)(p - r);
+        size_t dk = k > n / 2 ? k - n / 2 : n / 2 - k;
+        size_t db = best > n / 2 ? best - n / 2 : n / 2 - best;
+        if (dk < db)
+            best = k;
+        if (k < q || scanned >= MAX_SPLIT_SCANNED || tried >= MAX_SPLIT_TRIED)
+            continue;
+        scanned++;
+        if (n - k - 1 < pre || memcmp(r + k + 1, r, pre) != 0)
+            continue;
+        tried++;
         if (fits(r, k, r + k + 1, n - k - 1))
             return k;
     }
-    for (size_t i = 0; i < nc; i++)
-        if (fits(r, cand[i], r + cand[i] + 1, n - cand[i] - 1))
-            return cand[i];
-    /* No fit (a value rewritten beyond recognition): the separator nearest the middle. */
-    size_t best = cand[0];
-    for (size_t i = 1; i < nc; i++) {
-        size_t d0 = best > n / 2 ? best - n / 2 : n / 2 - best;
-        size_t d1 = cand[i] > n / 2 ? cand[i] - n / 2 : n / 2 - cand[i];
-        if (d1 < d0)
-            best = cand[i];
-    }
-    return best;
+    /* No fit (a value rewritten beyond recognition): the middle line, or the separator
+     * nearest the middle byte. */
+    return mid_line < n ? mid_line : best;
 }
 
 /* The statement of a prepared/statement pair r[0..n) split at k: the statement with

@@ -304,6 +304,45 @@ static void test_loggers_and_regexes(void)
 #undef DEXPECT
 }
 
+/* Append to a 64 KiB test buffer; returns the bytes written. */
+static size_t app(char *buf, size_t *n, const char *fmt, int i, int j, const char *tail)
+{
+    int k = snprintf(buf + *n, 65536 - *n, fmt, i, j, tail);
+    if (k < 0 || (size_t)k >= 65536 - *n)
+        exit(2);
+    *n += (size_t)k;
+    return (size_t)k;
+}
+
+/* Statements longer than the split candidates tried from the start. */
+static void test_p6spy_long(void)
+{
+    static char m[65536], want[65536];
+    size_t n = 0, wn = 0;
+    app(m, &n, "%.0d%.0d%s\n", 0, 0, MHEAD);
+    for (int i = 0; i < 300; i++)
+        app(m, &n, "  or c%d = ?%.0d%s", i, 0, "\n");
+    for (int i = 0; i < 300; i++) {
+        size_t at = n, k = app(m, &n, "  or c%d = %d%s", i, i, i < 299 ? "\n" : "");
+        memcpy(want + wn, m + at, k);
+        wn += k;
+    }
+    m[n++] = ';';
+    expect_len(__LINE__, bi, bictx, "p6spy", m, n, QSP_SQL_P6SPY_MULTI, MHEAD, " | ", want + 2,
+               wn - 2);
+    /* Single-line with 300 || in each half and values longer than their '?'. */
+    n = 0;
+    app(m, &n, "%.0d%.0d%s", 0, 0, P6HEAD);
+    for (int i = 0; i < 300; i++)
+        app(m, &n, "a%d||?%.0d%s", i, 0, "");
+    m[n++] = '|';
+    size_t s0 = n;
+    for (int i = 0; i < 300; i++)
+        app(m, &n, "a%d||'value %d'%s", i, i, "");
+    expect_len(__LINE__, bi, bictx, "p6spy", m, n, QSP_SQL_P6SPY_SINGLE, P6HEAD, "", m + s0,
+               n - s0);
+}
+
 /* Seeded random messages, from bytes and from recognizer fragments: never a crash (run it
  * under ASan), always a span inside the message. */
 static void test_garbage(void)
@@ -409,6 +448,7 @@ int main(void)
     test_p6spy_single();
     test_p6spy_multi();
     test_p6spy_custom();
+    test_p6spy_long();
     test_loggers_and_regexes();
     test_garbage();
     measure();
