@@ -1,0 +1,179 @@
+/* fuzz-querylog.c — libFuzzer target: the query.log encoding and its parser.
+ *
+ * The same input is used twice:
+ *  1. as a query.log line for qs_query_record_parse: no crash; when it is accepted, the
+ *     QHash is 32 lowercase hex digits, the sql fits what was reported, and a record
+ *     re-encoded from them (by jansson) parses back to the same QHash and sql;
+ *  2. as a logging event for qs_splitter_event (byte 0 picks the flags and the logger,
+ *     byte 1 where the message ends and the thread begins): every query line produced is one
+ *     line of valid JSON (checked by jansson) whose QHash is the one reported on the
+ *     console; unless redacted or repaired as invalid UTF-8, its sql is a piece of the
+ *     message and hashes to that QHash. */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qsplit.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(cond)                                                                     \
+    do {                                                                                \
+        if (!(cond)) {                                                                  \
+            fprintf(stderr, "fuzz-querylog: %s:%d: property failed: %s\n", __FILE__,    \
+                    __LINE__, #cond);                                                   \
+            abort();                                                                    \
+        }                                                                               \
+    } while (0)
+
+static int is_qhash(const char *h)
+{
+    for (int i = 0; i < QS_HASH_HEX_LEN; i++)
+        if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+            return 0;
+    return h[QS_HASH_HEX_LEN] == '\0';
+}
+
+static void parse_arbitrary(const uint8_t *data, size_t size)
+{
+    char qhash[QS_HASH_HEX_LEN + 1];
+    size_t need = 0;
+    int rc = qs_query_record_parse((const char *)data, size, qhash, NULL, 0, &need);
+    CHECK(rc == 0 || rc == QS_ENOTFOUND);
+    if (rc)
+        return;
+    CHECK(is_qhash(qhash));
+    char *sql = malloc(need + 1);
+    CHECK(sql != NULL);
+    size_t sql_len = 0;
+    CHECK(qs_query_record_parse((const char *)data, size, qhash, sql, need, &sql_len) == 0);
+    CHECK(sql_len == need);
+    if (need > 0) /* one byte too small must be refused, not overrun */
+        CHECK(qs_query_record_parse((const char *)data, size, qhash, sql, need - 1,
+                                    &sql_len) == QS_ERANGE);
+
+    /* round trip through an independent encoding */
+    json_t *obj = json_object();
+    CHECK(obj != NULL);
+    json_object_set_new(obj, "QHash", json_string(qhash));
+    json_object_set_new(obj, "sql", json_stringn(sql, need));
+    char *line = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    CHECK(line != NULL);
+    char qhash2[QS_HASH_HEX_LEN + 1];
+    char *sql2 = malloc(need + 1);
+    CHECK(sql2 != NULL);
+    size_t len2 = 0;
+    CHECK(qs_query_record_parse(line, strlen(line), qhash2, sql2, need, &len2) == 0);
+    CHECK(strcmp(qhash, qhash2) == 0);
+    CHECK(len2 == need && (need == 0 || memcmp(sql, sql2, need) == 0));
+    free(sql2);
+    free(line);
+    json_decref(obj);
+    free(sql);
+}
+
+static const char *const loggers[] = {
+    "c.e.mapper.UserMapper.selectById", "p6spy", "com.example.SqlInterceptor", "", "jdbc.sql",
+    "org.hibernate.SQL", "p6spy.custom", "x",
+};
+
+static void split_event(const uint8_t *data, size_t size)
+{
+    if (size < 2)
+        return;
+    unsigned ctl = data[0];
+    const char *rest = (const char *)data + 2;
+    size_t rest_len = size - 2;
+    size_t msg_len = rest_len ? (size_t)data[1] * rest_len / 255 : 0;
+
+    static const unsigned flag_sets[] = {
+        0,
+        QS_FLAG_DEDUPE,
+        QS_FLAG_REDACT,
+        QS_FIELD_TIMESTAMP | QS_FIELD_THREAD | QS_FIELD_LOGGER | QS_FIELD_FINGERPRINT,
+    };
+    unsigned flags = flag_sets[ctl & 3];
+    unsigned dialect = (ctl >> 2) % 3;
+    /* Compiling the patterns (PCRE2 JIT) costs more than a run: one config per flag set
+     * and dialect, made once and kept for the process, like the hasher. A fresh splitter
+     * per input, so --dedupe starts empty. */
+    static struct qs_config *cfgs[4][3];
+    static struct qs_hasher *h;
+    struct qs_config *cfg = cfgs[ctl & 3][dialect];
+    if (!cfg) {
+        CHECK(qs_config_new(&cfg, NULL) == 0);
+        CHECK(qs_config_set_flags(cfg, flags) == 0);
+        CHECK(qs_config_set_dialect(cfg, dialect) == 0);
+        CHECK(qs_config_add_sql_logger(cfg, "jdbc.sql*", NULL) == 0);
+        CHECK(qs_config_add_sql_regex(cfg, "executing: (?<sql>.+)", NULL) == 0);
+        cfgs[ctl & 3][dialect] = cfg;
+    }
+    if (!h)
+        CHECK(qs_hasher_new(&h, NULL) == 0);
+    struct qs_splitter *s = NULL;
+    CHECK(qs_splitter_new(&s, cfg, NULL, NULL, NULL) == 0);
+
+    const char *logger = loggers[(ctl >> 4) & 7];
+    struct qs_event ev = {
+        .logger = logger,
+        .logger_len = strlen(logger),
+        .message = rest,
+        .message_len = msg_len,
+        .thread = rest + msg_len,
+        .thread_len = rest_len - msg_len,
+        .ts = "2021-05-25 18:32:35.710",
+        .ts_len = 23,
+    };
+    /* twice: the second time --dedupe must leave the query out */
+    for (int round = 0; round < 2; round++) {
+        const char *console = NULL, *query = NULL;
+        size_t console_len = 0, query_len = 0;
+        struct qs_stats before, after;
+        qs_splitter_get_stats(s, &before);
+        int rc = qs_splitter_event(s, &ev, &console, &console_len, &query, &query_len, NULL);
+        qs_splitter_get_stats(s, &after);
+        CHECK(rc == 0 || rc == 1);
+        if (rc == 0) {
+            CHECK(console == NULL && query == NULL);
+            continue;
+        }
+        CHECK(console != NULL && console_len >= QS_HASH_HEX_LEN + 10);
+        const char *tail = console + console_len - (QS_HASH_HEX_LEN + 10);
+        CHECK(memcmp(tail, "\"QHash\":\"", 9) == 0 && tail[9 + QS_HASH_HEX_LEN] == '"');
+        if (round == 1 && (flags & QS_FLAG_DEDUPE)) {
+            CHECK(query == NULL);
+            continue;
+        }
+        CHECK(query != NULL && query_len > 0 && query[query_len - 1] == '\n');
+        CHECK(memchr(query, '\n', query_len) == query + query_len - 1);
+        json_error_t jerr;
+        json_t *root = json_loadb(query, query_len, JSON_ALLOW_NUL, &jerr);
+        CHECK(root != NULL && json_is_object(root));
+        json_decref(root);
+
+        char qhash[QS_HASH_HEX_LEN + 1];
+        char *sql = malloc(query_len);
+        CHECK(sql != NULL);
+        size_t sql_len = 0;
+        CHECK(qs_query_record_parse(query, query_len, qhash, sql, query_len, &sql_len) == 0);
+        CHECK(memcmp(qhash, tail + 9, QS_HASH_HEX_LEN) == 0);
+        if (!(flags & QS_FLAG_REDACT) && after.invalid_utf8 == before.invalid_utf8) {
+            CHECK(sql_len <= msg_len);
+            CHECK(sql_len == 0 || memmem(rest, msg_len, sql, sql_len) != NULL);
+            char again[QS_HASH_HEX_LEN + 1];
+            CHECK(qs_hasher_qhash(h, sql, sql_len, dialect, again) == 0);
+            CHECK(strcmp(again, qhash) == 0);
+        }
+        free(sql);
+    }
+    qs_splitter_free(&s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    parse_arbitrary(data, size);
+    split_event(data, size);
+    return 0;
+}

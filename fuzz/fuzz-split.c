@@ -1,0 +1,254 @@
+/* fuzz-split.c — libFuzzer target: the streaming splitter on arbitrary bytes, in arbitrary
+ * chunks.
+ *
+ * Input layout: byte 0 picks the configuration (flags, dialect, a small record limit),
+ * byte 1 the number n of chunk-size bytes that follow (0-15); the rest is the console log.
+ * Properties checked on top of "no crash, no leak, no sanitizer report":
+ *  - feeding the log in the chunks named by those bytes gives exactly the console and
+ *    query.log bytes of feeding it at once;
+ *  - every record without SQL is the input bytes from the previous record's end to its
+ *    end_offset, unchanged, and records tile the input without gaps;
+ *  - a SQL record ends in "QHash":"<its hash>" plus the input's line terminator;
+ *  - every query.log line parses with qs_query_record_parse, carries the record's QHash,
+ *    and (unless redacted or repaired as invalid UTF-8) that QHash is qs_hasher_qhash of
+ *    its sql. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qsplit.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(cond)                                                                     \
+    do {                                                                                \
+        if (!(cond)) {                                                                  \
+            fprintf(stderr, "fuzz-split: %s:%d: property failed: %s\n", __FILE__,       \
+                    __LINE__, #cond);                                                   \
+            abort();                                                                    \
+        }                                                                               \
+    } while (0)
+
+struct growbuf {
+    char *data;
+    size_t len, cap;
+};
+
+static void gb_add(struct growbuf *b, const void *p, size_t n)
+{
+    if (n == 0)
+        return;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        CHECK(d != NULL);
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+struct run {
+    const uint8_t *in; /* the log */
+    size_t in_len;
+    unsigned flags;
+    unsigned dialect;
+    struct qs_splitter *s;
+    struct qs_hasher *h;
+    uint64_t prev_end;
+    uint64_t prev_invalid;
+    struct growbuf console, query;
+    char *sql; /* scratch for decoded sql */
+    size_t sql_cap;
+};
+
+static void check_query(struct run *r, const struct qs_output *o)
+{
+    CHECK(o->query_len > 0 && o->query[o->query_len - 1] == '\n');
+    CHECK(memchr(o->query, '\n', o->query_len) == o->query + o->query_len - 1);
+    if (r->sql_cap < o->query_len) {
+        free(r->sql);
+        r->sql_cap = o->query_len;
+        r->sql = malloc(r->sql_cap);
+        CHECK(r->sql != NULL);
+    }
+    char qhash[QS_HASH_HEX_LEN + 1];
+    size_t sql_len = 0;
+    int rc = qs_query_record_parse(o->query, o->query_len, qhash, r->sql, r->sql_cap,
+                                   &sql_len);
+    CHECK(rc == 0);
+    CHECK(strcmp(qhash, o->qhash) == 0);
+    struct qs_stats st;
+    qs_splitter_get_stats(r->s, &st);
+    int repaired = st.invalid_utf8 != r->prev_invalid;
+    r->prev_invalid = st.invalid_utf8;
+    if (!(r->flags & QS_FLAG_REDACT) && !repaired) {
+        char again[QS_HASH_HEX_LEN + 1];
+        CHECK(qs_hasher_qhash(r->h, r->sql, sql_len, r->dialect, again) == 0);
+        CHECK(strcmp(again, o->qhash) == 0);
+    }
+}
+
+static int on_record(void *user, const struct qs_output *o)
+{
+    struct run *r = user;
+    CHECK(o->end_offset >= r->prev_end && o->end_offset <= r->in_len);
+    const uint8_t *src = r->in + r->prev_end;
+    size_t src_len = (size_t)(o->end_offset - r->prev_end);
+    if (o->flags & QS_OUT_SQL) {
+        CHECK(o->qhash != NULL && strlen(o->qhash) == QS_HASH_HEX_LEN);
+        CHECK(!(o->flags & QS_OUT_PARTIAL));
+        /* the console line ends in "QHash":"<hex>" and the record's own terminator */
+        size_t term = 0;
+        if (src_len && src[src_len - 1] == '\n')
+            term = (src_len > 1 && src[src_len - 2] == '\r') ? 2 : 1;
+        CHECK(o->console_len >= term + QS_HASH_HEX_LEN + 10);
+        CHECK(memcmp(o->console + o->console_len - term, src + src_len - term, term) == 0);
+        const char *tail = o->console + o->console_len - term - (QS_HASH_HEX_LEN + 10);
+        CHECK(memcmp(tail, "\"QHash\":\"", 9) == 0);
+        CHECK(memcmp(tail + 9, o->qhash, QS_HASH_HEX_LEN) == 0);
+        CHECK(tail[9 + QS_HASH_HEX_LEN] == '"');
+        /* the kept prefix is the input's own first bytes (up to the separator) */
+        if (o->query)
+            check_query(r, o);
+        else
+            CHECK(r->flags & QS_FLAG_DEDUPE);
+    } else {
+        CHECK(o->qhash == NULL && o->query == NULL);
+        CHECK(o->console_len == src_len);
+        CHECK(src_len == 0 || memcmp(o->console, src, src_len) == 0);
+    }
+    r->prev_end = o->end_offset;
+    gb_add(&r->console, o->console, o->console_len);
+    if (o->query)
+        gb_add(&r->query, o->query, o->query_len);
+    return 0;
+}
+
+/* 120 bytes of b from `from`, non-printable bytes as \xNN. */
+static void show(const char *label, const struct growbuf *b, size_t from)
+{
+    fputs(label, stderr);
+    for (size_t i = from; i < b->len && i < from + 120; i++) {
+        unsigned char c = (unsigned char)b->data[i];
+        if (c >= 0x20 && c < 0x7f)
+            fputc(c, stderr);
+        else
+            fprintf(stderr, "\\x%02x", c);
+    }
+    fputc('\n', stderr);
+}
+
+/* Abort, showing where, when a chunked run's output differs from the one-shot run's. */
+static void same_bytes(const char *what, const struct growbuf *a, const struct growbuf *b)
+{
+    size_t n = a->len < b->len ? a->len : b->len, i = 0;
+    while (i < n && a->data[i] == b->data[i])
+        i++;
+    if (i == n && a->len == b->len)
+        return;
+    size_t from = i > 40 ? i - 40 : 0;
+    fprintf(stderr, "fuzz-split: %s differs at byte %zu (one-shot %zu bytes, chunked %zu)\n",
+            what, i, a->len, b->len);
+    show("  one-shot: ", a, from);
+    show("  chunked:  ", b, from);
+    CHECK(!"chunked output equals one-shot output");
+}
+
+/* Split the log, fed in the given chunk sizes (cycled; none = all at once). */
+static void split(struct run *r, const struct qs_config *cfg, const uint8_t *sizes, size_t n)
+{
+    struct qs_error err = {0};
+    CHECK(qs_splitter_new(&r->s, cfg, on_record, r, &err) == 0);
+    size_t off = 0, k = 0;
+    while (off < r->in_len) {
+        size_t chunk = r->in_len - off;
+        if (n) {
+            /* mostly tiny chunks (1-64 bytes) that cut lines, CRLF and UTF-8 sequences;
+             * 0 stands for a large one */
+            size_t want = sizes[k++ % n] & 0x3f;
+            want = want ? want : 4096;
+            chunk = chunk < want ? chunk : want;
+        }
+        int rc = qs_splitter_feed(r->s, r->in + off, chunk, &err);
+        if (rc) {
+            fprintf(stderr, "fuzz-split: feed: %s (%s)\n", qs_strerror(rc), err.text);
+            abort();
+        }
+        off += chunk;
+    }
+    int rc = qs_splitter_finish(r->s, &err);
+    if (rc) {
+        fprintf(stderr, "fuzz-split: finish: %s (%s)\n", qs_strerror(rc), err.text);
+        abort();
+    }
+    CHECK(r->prev_end == r->in_len); /* the records tile the whole input */
+    struct qs_stats st;
+    qs_splitter_get_stats(r->s, &st);
+    CHECK(st.bytes_in == r->in_len);
+    CHECK(st.bytes_console == r->console.len);
+    CHECK(st.bytes_query == r->query.len);
+    qs_splitter_free(&r->s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 2)
+        return 0;
+    unsigned ctl = data[0];
+    size_t nsizes = data[1] & 0x0f;
+    if (size < 2 + nsizes)
+        return 0;
+    const uint8_t *sizes = data + 2;
+    const uint8_t *log = data + 2 + nsizes;
+    size_t log_len = size - 2 - nsizes;
+
+    static const unsigned flag_sets[] = {
+        0,
+        QS_FLAG_DEDUPE,
+        QS_FLAG_REDACT,
+        QS_FIELD_TIMESTAMP | QS_FIELD_THREAD | QS_FIELD_LOGGER | QS_FIELD_FINGERPRINT,
+    };
+    struct run base = {.in = log, .in_len = log_len};
+    base.flags = flag_sets[ctl & 3];
+    base.dialect = (ctl >> 2) % 3;
+    /* Compiling the patterns (PCRE2 JIT) costs more than a run: one config per control
+     * byte, made once and kept for the process, like the hasher. */
+    static struct qs_config *cfgs[256];
+    static struct qs_hasher *h;
+    struct qs_config *cfg = cfgs[ctl];
+    if (!cfg) {
+        CHECK(qs_config_new(&cfg, NULL) == 0);
+        CHECK(qs_config_set_flags(cfg, base.flags) == 0);
+        CHECK(qs_config_set_dialect(cfg, base.dialect) == 0);
+        if (ctl & 0x10) /* the smallest record limit: pass-through of big records */
+            CHECK(qs_config_set_limit(cfg, QS_LIMIT_RECORD_BYTES, 1024) == 0);
+        if (ctl & 0x20)
+            CHECK(qs_config_set_limit(cfg, QS_LIMIT_DEDUPE_ENTRIES, 2) == 0);
+        if (ctl & 0x40)
+            CHECK(qs_config_add_sql_logger(cfg, "p6spy*", NULL) == 0);
+        if (ctl & 0x80)
+            CHECK(qs_config_add_sql_regex(cfg, "executing: (?<sql>.+)", NULL) == 0);
+        cfgs[ctl] = cfg;
+    }
+    if (!h)
+        CHECK(qs_hasher_new(&h, NULL) == 0);
+    struct run whole = base, chunked = base;
+    whole.h = chunked.h = h;
+    split(&whole, cfg, NULL, 0);
+    split(&chunked, cfg, sizes, nsizes);
+    same_bytes("console", &whole.console, &chunked.console);
+    same_bytes("query.log", &whole.query, &chunked.query);
+
+    free(whole.console.data);
+    free(whole.query.data);
+    free(whole.sql);
+    free(chunked.console.data);
+    free(chunked.query.data);
+    free(chunked.sql);
+    return 0;
+}
