@@ -139,7 +139,7 @@ static int send_batch(struct app *a)
     }
     char *body;
     size_t blen, raw;
-    if (push_encode(b, &a->cfg, a->cfg.gzip_level, &body, &blen, &raw, &a->st.repaired)) {
+    if (push_encode(b, &a->cfg, a->cfg.gzip_level, &body, &blen, &raw)) {
         push_err("out of memory encoding a batch");
         return -1;
     }
@@ -211,6 +211,8 @@ static int send_batch(struct app *a)
         if (stopping(a) && push_now_ms() >= a->stop_deadline)
             goto giveup;
     }
+    a->st.repaired += b->repaired;
+    b->repaired = 0;
     rc = commit_positions(a) ? -1 : 0;
     push_batch_reset(b);
     free(body);
@@ -259,7 +261,7 @@ static int add_entry(struct app *a, enum push_stream s, int64_t ts, const char *
             for (int back = 0; back < 3 && k > 1 && ((unsigned char)p[k] & 0xc0) == 0x80; back++)
                 k--;
         }
-        if (a->batch.entries && a->batch.len + k > a->cfg.batch_size && send_batch(a))
+        if (a->batch.entries && a->batch.bytes + k > a->cfg.batch_size && send_batch(a))
             return -1;
         if (push_batch_add(&a->batch, s, ts, p, k)) {
             push_err("out of memory");

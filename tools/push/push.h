@@ -78,30 +78,35 @@ long push_parse_duration(const char *s);
 /* Parse "1048576", "1MiB", "512k", "1MB" into bytes; 0 on success. */
 int push_parse_size(const char *s, size_t *out);
 
+/* ---- a growable byte buffer (encode.c) ---- */
+struct push_buf {
+    char *p;
+    size_t len, cap;
+};
+
+int push_buf_put(struct push_buf *b, const void *data, size_t len);
+void push_buf_free(struct push_buf *b);
+
 /* ---- the batch (batch.c) ---- */
 enum push_stream { PUSH_STREAM_CONSOLE, PUSH_STREAM_QUERY, PUSH_NSTREAMS };
 
-struct push_entry {
-    int64_t ts_ns;
-    size_t off; /* into batch.data */
-    size_t len;
-};
-
+/* Entries are encoded as they come in (the JSON of each stream's "values"), so a line is
+ * copied once and a batch is never held twice. */
 struct push_batch {
-    struct push_entry *e[PUSH_NSTREAMS];
-    size_t n[PUSH_NSTREAMS], cap[PUSH_NSTREAMS];
+    struct push_buf values[PUSH_NSTREAMS]; /* ["<ns>","<line>"],… */
+    size_t n[PUSH_NSTREAMS];
     int64_t last_ts[PUSH_NSTREAMS]; /* survives reset: keeps timestamps increasing */
-    char *data;
-    size_t len, datacap;
+    size_t bytes;                   /* line bytes, what batch_size counts */
     size_t entries;
-    int64_t first_add_ms; /* monotonic ms when the first entry went in; 0 when empty */
+    uint64_t repaired;              /* invalid UTF-8 bytes replaced by U+FFFD */
+    int64_t first_add_ms;           /* monotonic ms when the first entry went in */
     /* per input: the file offset through which this batch holds everything */
     uint64_t end_offset[PUSH_MAX_FILES];
     int has_offset[PUSH_MAX_FILES];
 };
 
-/* Add one entry (bytes as read: any UTF-8 damage is repaired when encoding). ts_ns is made
- * strictly greater than the stream's previous entry so order and distinctness survive. */
+/* Add one entry (bytes as read: invalid UTF-8 becomes U+FFFD). ts_ns is made strictly
+ * greater than the stream's previous entry so order and distinctness survive in Loki. */
 int push_batch_add(struct push_batch *b, enum push_stream s, int64_t ts_ns, const char *line,
                    size_t len);
 void push_batch_reset(struct push_batch *b);
@@ -112,10 +117,15 @@ void push_batch_free(struct push_batch *b);
  * replaced; *out is malloc'd (NUL-terminated), *out_len its length, or -1 on ENOMEM. */
 long push_utf8_repair(const char *s, size_t len, char **out, size_t *out_len);
 
-/* Encode entries [from, to) of every stream as Loki's push JSON, gzip it when level > 0.
- * *body is malloc'd; *raw_len is the uncompressed JSON size. 0 or -1 (out of memory). */
+/* Append ["<ts_ns>","<line as a JSON string>"] (with a leading comma when out is not
+ * empty). Invalid UTF-8 is replaced, the count added to *repaired. */
+int push_json_entry(struct push_buf *out, int64_t ts_ns, const char *line, size_t len,
+                    uint64_t *repaired);
+
+/* The whole push body of the batch: {"streams":[{"stream":{labels},"values":[…]},…]},
+ * gzip'd when level > 0. *body is malloc'd; *raw_len is the uncompressed JSON size. */
 int push_encode(const struct push_batch *b, const struct push_config *c, int gzip_level,
-                char **body, size_t *body_len, size_t *raw_len, uint64_t *repaired);
+                char **body, size_t *body_len, size_t *raw_len);
 
 /* ---- HTTP (http.c) ---- */
 struct push_http;

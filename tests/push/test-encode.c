@@ -1,0 +1,194 @@
+/* test-encode.c — the push body is exactly what jansson writes for the same document, for
+ * any bytes (control characters, quotes, NUL, invalid UTF-8), and its gzip inflates to it. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <zlib.h>
+
+#include "../qstest.h"
+#include "push.h"
+
+void push_log(const char *fmt, ...)
+{
+    (void)fmt;
+}
+
+void push_err(const char *fmt, ...)
+{
+    (void)fmt;
+}
+
+static uint32_t rng = 12345;
+static uint32_t rnd(void)
+{
+    rng = rng * 1103515245u + 12345u;
+    return rng >> 8;
+}
+
+/* A line mixing what logs contain and what they should not. */
+static size_t random_line(char *buf, size_t cap)
+{
+    static const char *parts[] = {"plain text ", "\"quoted\"", "back\\slash", "\t", "\n",
+                                  "\r", "\x01", "\x1f", "ünï ", "✓", "😀", "\xff", "\xc3",
+                                  "\xed\xa0\x80", "\xe2\x82", "\x7f", "/", "\xc0\xaf"};
+    size_t n = 0, k = rnd() % 12;
+    for (size_t i = 0; i < k; i++) {
+        const char *p = parts[rnd() % (sizeof parts / sizeof *parts)];
+        size_t l = strlen(p);
+        if (rnd() % 17 == 0 && n < cap)
+            buf[n++] = '\0';
+        if (n + l > cap)
+            break;
+        memcpy(buf + n, p, l);
+        n += l;
+    }
+    return n;
+}
+
+static char *inflate_all(const char *p, size_t len, size_t *out_len)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 15 + 16) != Z_OK)
+        return NULL;
+    size_t cap = len * 20 + 1024;
+    char *o = malloc(cap);
+    z.next_in = (Bytef *)(uintptr_t)p;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)o;
+    z.avail_out = (uInt)cap;
+    int rc = inflate(&z, Z_FINISH);
+    *out_len = z.total_out;
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END) {
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+int main(void)
+{
+    struct push_config c;
+    memset(&c, 0, sizeof c);
+    c.labels[0].name = "env";
+    c.labels[0].value = "prod";
+    c.labels[1].name = "job";
+    c.labels[1].value = "shop \"x\"";
+    c.nlabels = 2;
+
+    for (int round = 0; round < 200; round++) {
+        struct push_batch b;
+        memset(&b, 0, sizeof b);
+        char lines[40][256];
+        size_t lens[40];
+        int stream_of[40];
+        int n = (int)(rnd() % 40);
+        for (int i = 0; i < n; i++) {
+            lens[i] = random_line(lines[i], sizeof lines[i]);
+            stream_of[i] = (int)(rnd() % 2);
+            /* Equal stamps: the batch must make them distinct and increasing. */
+            CHECK_INT(push_batch_add(&b, (enum push_stream)stream_of[i], 1000 + i / 3,
+                                     lines[i], lens[i]), 0);
+        }
+        char *body;
+        size_t blen, raw;
+        CHECK_INT(push_encode(&b, &c, 0, &body, &blen, &raw), 0);
+        CHECK_INT(raw, blen);
+        json_error_t jerr;
+        json_t *doc = json_loadb(body, blen, JSON_ALLOW_NUL, &jerr);
+        CHECK(doc != NULL);
+        if (!doc) {
+            fprintf(stderr, "round %d: %s\n%.*s\n", round, jerr.text, (int)blen, body);
+            free(body);
+            push_batch_free(&b);
+            continue;
+        }
+        /* Byte for byte what jansson writes for the document it reads back. */
+        char *again = json_dumps(doc, JSON_COMPACT);
+        CHECK(again && strlen(again) == blen && !memcmp(again, body, blen));
+        free(again);
+
+        json_t *streams = json_object_get(doc, "streams");
+        size_t k = 0;
+        for (int s = 0; s < 2; s++) {
+            int count = 0;
+            for (int i = 0; i < n; i++)
+                count += stream_of[i] == s;
+            if (!count)
+                continue;
+            json_t *st = json_array_get(streams, k++);
+            json_t *labels = json_object_get(st, "stream");
+            const char *job = json_string_value(json_object_get(labels, "job"));
+            CHECK(job && !strcmp(job, "shop \"x\""));
+            CHECK_INT(json_object_size(labels), 2 + (s == 1));
+            CHECK_INT(json_object_get(labels, "query") != NULL, s == 1);
+            json_t *values = json_object_get(st, "values");
+            CHECK_INT(json_array_size(values), count);
+            long long last = 0;
+            size_t v = 0;
+            for (int i = 0; i < n; i++) {
+                if (stream_of[i] != s)
+                    continue;
+                json_t *e = json_array_get(values, v++);
+                const char *ts = json_string_value(json_array_get(e, 0));
+                CHECK(ts != NULL);
+                long long t = ts ? atoll(ts) : 0;
+                CHECK(t > last);
+                last = t;
+                char *fixed;
+                size_t flen;
+                CHECK(push_utf8_repair(lines[i], lens[i], &fixed, &flen) >= 0);
+                json_t *line = json_array_get(e, 1);
+                CHECK_INT(json_string_length(line), flen);
+                CHECK(!memcmp(json_string_value(line), fixed, flen));
+                /* Valid input passes unchanged. */
+                json_t *as_is = json_stringn(lines[i], lens[i]);
+                if (as_is)
+                    CHECK(json_equal(as_is, line));
+                json_decref(as_is);
+                free(fixed);
+            }
+        }
+        CHECK_INT(json_array_size(streams), k);
+        json_decref(doc);
+
+        char *gz;
+        size_t gzlen, raw2, ilen;
+        CHECK_INT(push_encode(&b, &c, 1, &gz, &gzlen, &raw2), 0);
+        CHECK_INT(raw2, blen);
+        char *plain = inflate_all(gz, gzlen, &ilen);
+        CHECK(plain && ilen == blen && !memcmp(plain, body, blen));
+        free(plain);
+        free(gz);
+        free(body);
+        push_batch_free(&b);
+    }
+
+    /* Repair: each bad byte one U+FFFD, nothing dropped. */
+    char *fixed;
+    size_t flen;
+    CHECK_INT(push_utf8_repair("a\xff" "b\xe2\x82" "c", 6, &fixed, &flen), 3);
+    CHECK(flen == 12 && !memcmp(fixed, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c", 12));
+    free(fixed);
+
+    /* Durations and sizes of the config file. */
+    CHECK_INT(push_parse_duration("500ms"), 500);
+    CHECK_INT(push_parse_duration("1.5s"), 1500);
+    CHECK_INT(push_parse_duration("5m"), 300000);
+    CHECK_INT(push_parse_duration("7d"), 604800000);
+    CHECK_INT(push_parse_duration("2"), 2000);
+    CHECK_INT(push_parse_duration("x"), -1);
+    CHECK_INT(push_parse_duration("1y"), -1);
+    size_t sz = 0;
+    CHECK(push_parse_size("1MiB", &sz) == 0 && sz == 1048576);
+    CHECK(push_parse_size("512k", &sz) == 0 && sz == 524288);
+    CHECK(push_parse_size("1000", &sz) == 0 && sz == 1000);
+    CHECK(push_parse_size("1MB", &sz) == 0 && sz == 1048576);
+    CHECK(push_parse_size("1Q", &sz) != 0);
+    return qst_done("encode");
+}
