@@ -1,0 +1,464 @@
+package io.qsplit.logback;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import ch.qos.logback.core.spi.AppenderAttachable;
+import ch.qos.logback.core.spi.AppenderAttachableImpl;
+import io.qsplit.NativeLoader;
+import io.qsplit.QsplitException;
+import io.qsplit.QueryLog;
+import io.qsplit.SplitConfig;
+import io.qsplit.Splitter;
+
+/**
+ * Splits SQL out of logging events in-process and forwards every event to the attached
+ * appenders (like logback's AsyncAppender, but synchronous).
+ *
+ * <p>An event that carries SQL (MyBatis {@code ==>  Preparing:}, {@code boundSql :}, p6spy,
+ * configured loggers or regexes; recognized by the C core, the same rules as the CLI) has its
+ * SQL appended to query.log and is forwarded with its message replaced by the core's console
+ * text ending in {@code "QHash":"<hash>"}. Every other event is forwarded as the same object.
+ *
+ * <p>Never loses a line: when the native library cannot load or query.log cannot be opened,
+ * every event is forwarded unchanged; when an append fails, that event is forwarded
+ * unchanged (SQL included). Errors go to the status manager, rate-limited.
+ *
+ * <p>Threads: no lock on the hot path; native splitters (not thread-safe) come from a
+ * lock-free pool, one per concurrently logging thread, freed on stop. A ThreadLocal would
+ * leak a native handle per dead thread.
+ */
+public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
+    implements AppenderAttachable<ILoggingEvent> {
+
+    /** Minimum time between two error reports in the status manager. */
+    static final long ERROR_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final AppenderAttachableImpl<ILoggingEvent> aai = new AppenderAttachableImpl<>();
+    private int appenderCount;
+
+    private String queryLog = "query.log";
+    private final List<String> sqlLoggers = new ArrayList<>();
+    private final List<String> sqlRegexes = new ArrayList<>();
+    private boolean redact;
+    private boolean dedupe;
+    private int fieldFlags;
+    private int fileMode; // 0 = the core's default, 0640
+    private int dialect;
+    private boolean builtinDetectors = true;
+    private long maxRecordBytes;
+
+    private volatile Session session;
+    private final AtomicLong lastErrorNanos =
+        new AtomicLong(System.nanoTime() - ERROR_INTERVAL_NANOS);
+    private final AtomicLong suppressedErrors = new AtomicLong();
+
+    // ---- options (logback setters) --------------------------------------------------------
+
+    /** Path of query.log (parent folders are created). Default "query.log". */
+    public void setQueryLog(String path) {
+        this.queryLog = path;
+    }
+
+    public String getQueryLog() {
+        return queryLog;
+    }
+
+    /** Comma-separated logger names whose whole message is SQL; a trailing '*' is a prefix. */
+    public void setSqlLoggers(String loggers) {
+        sqlLoggers.clear();
+        for (String l : loggers.split(",")) {
+            if (!l.trim().isEmpty())
+                sqlLoggers.add(l.trim());
+        }
+    }
+
+    /** One more SQL logger (repeatable {@code <sqlLogger>} element). */
+    public void addSqlLogger(String logger) {
+        if (!logger.trim().isEmpty())
+            sqlLoggers.add(logger.trim());
+    }
+
+    /** A PCRE2 regex with a named group {@code sql} (repeatable {@code <sqlRegex>}). */
+    public void addSqlRegex(String regex) {
+        sqlRegexes.add(regex);
+    }
+
+    public void setSqlRegex(String regex) {
+        addSqlRegex(regex);
+    }
+
+    /**
+     * Comma-separated literal message markers: the text after a marker is SQL, the marker
+     * and what precedes it stay on the console (e.g. {@code "Executing SQL: "}).
+     */
+    public void setMarkers(String markers) {
+        for (String m : markers.split(",")) {
+            if (!m.isEmpty())
+                sqlRegexes.add(markerRegex(m.replaceAll("^\\s+", "")));
+        }
+    }
+
+    /** A regex for a literal marker: every character outside [A-Za-z0-9 ] escaped. */
+    static String markerRegex(String marker) {
+        StringBuilder sb = new StringBuilder();
+        marker.codePoints().forEach(c -> {
+            if (c < 128 && !Character.isLetterOrDigit(c) && c != ' ')
+                sb.append('\\');
+            sb.appendCodePoint(c);
+        });
+        return sb.append("(?<sql>(?s:.+))").toString();
+    }
+
+    /** query.log gets the fingerprint instead of the SQL (no literals, no personal data). */
+    public void setRedact(boolean redact) {
+        this.redact = redact;
+    }
+
+    /**
+     * Write a statement's record only the first time its QHash is seen. The memory is per
+     * native splitter (one per concurrently logging thread), so a record may repeat a few
+     * times, never per event.
+     */
+    public void setDedupe(boolean dedupe) {
+        this.dedupe = dedupe;
+    }
+
+    /** Extra query.log keys, comma-separated: ts, thread, logger, fingerprint. */
+    public void setFields(String fields) {
+        int f = 0;
+        for (String s : fields.split(",")) {
+            switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "":
+                break;
+            case "ts":
+            case "timestamp":
+                f |= SplitConfig.FIELD_TIMESTAMP;
+                break;
+            case "thread":
+                f |= SplitConfig.FIELD_THREAD;
+                break;
+            case "logger":
+                f |= SplitConfig.FIELD_LOGGER;
+                break;
+            case "fingerprint":
+                f |= SplitConfig.FIELD_FINGERPRINT;
+                break;
+            default:
+                addWarn("qsplit: unknown field '" + s.trim() + "' ignored");
+            }
+        }
+        fieldFlags = f;
+    }
+
+    /** Octal creation mode of query.log, e.g. "0640". */
+    public void setFileMode(String mode) {
+        try {
+            fileMode = Integer.parseInt(mode.trim(), 8);
+        } catch (NumberFormatException e) {
+            addError("qsplit: fileMode '" + mode + "' is not octal; using 0640");
+            fileMode = 0;
+        }
+    }
+
+    /** default, mysql or postgres. */
+    public void setDialect(String d) {
+        switch (d.trim().toLowerCase(Locale.ROOT)) {
+        case "mysql":
+            dialect = io.qsplit.Qsplit.DIALECT_MYSQL;
+            break;
+        case "postgres":
+        case "postgresql":
+            dialect = io.qsplit.Qsplit.DIALECT_POSTGRES;
+            break;
+        default:
+            dialect = io.qsplit.Qsplit.DIALECT_DEFAULT;
+        }
+    }
+
+    /** Turn off the built-in MyBatis/boundSql/p6spy recognizers (on by default). */
+    public void setBuiltinDetectors(boolean enabled) {
+        this.builtinDetectors = enabled;
+    }
+
+    /** Messages larger than this are forwarded unsplit (0 keeps the core's 8 MiB). */
+    public void setMaxRecordBytes(long bytes) {
+        this.maxRecordBytes = bytes;
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------
+
+    @Override
+    public void start() {
+        if (isStarted())
+            return;
+        if (appenderCount == 0)
+            addWarn("qsplit: no appender attached to [" + name + "]: events go nowhere");
+        if (!NativeLoader.isAvailable()) {
+            addError("qsplit: native library not available; forwarding every event unchanged",
+                NativeLoader.failure());
+        } else {
+            try {
+                session = openSession();
+                addInfo("qsplit: splitting SQL into " + queryLog + " (native library from "
+                    + NativeLoader.source() + ")");
+            } catch (IOException | RuntimeException e) {
+                addError("qsplit: cannot set up query log " + queryLog
+                    + "; forwarding every event unchanged: " + e.getMessage(), e);
+            }
+        }
+        super.start();
+    }
+
+    private Session openSession() throws IOException {
+        SplitConfig cfg = new SplitConfig();
+        QueryLog log = null;
+        try {
+            for (String l : sqlLoggers)
+                cfg.addSqlLogger(l);
+            for (String r : sqlRegexes)
+                cfg.addSqlRegex(r);
+            cfg.setDialect(dialect);
+            cfg.setBuiltinDetectors(builtinDetectors);
+            if (maxRecordBytes > 0)
+                cfg.setMaxRecordBytes(maxRecordBytes);
+            cfg.setFlags((redact ? SplitConfig.FLAG_REDACT : 0)
+                | (dedupe ? SplitConfig.FLAG_DEDUPE : 0) | fieldFlags);
+            Path path = Paths.get(queryLog);
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent))
+                Files.createDirectories(parent);
+            log = QueryLog.open(path, fileMode);
+            return new Session(cfg, log, fieldFlags);
+        } catch (IOException | RuntimeException e) {
+            if (log != null)
+                log.close();
+            cfg.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (!isStarted())
+            return;
+        super.stop();
+        Session s = session;
+        session = null;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (QsplitException e) {
+                addError("qsplit: closing " + queryLog + ": " + e.getMessage(), e);
+            }
+        }
+        aai.detachAndStopAllAppenders();
+    }
+
+    // ---- the hot path ----------------------------------------------------------------------
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        Session s = session;
+        aai.appendLoopOnAppenders(s == null ? event : split(s, event));
+    }
+
+    private ILoggingEvent split(Session s, ILoggingEvent event) {
+        String message = event.getFormattedMessage();
+        if (message == null)
+            return event;
+        Pooled p = s.borrow();
+        if (p == null)
+            return event; // stopping
+        try {
+            byte[] console = p.splitter.eventAppend(s.log, utf8(event.getLoggerName()),
+                message.getBytes(StandardCharsets.UTF_8), s.threadOf(event), s.tsOf(event));
+            if (console == null)
+                return event;
+            return new SplitLoggingEvent(event, new String(console, StandardCharsets.UTF_8));
+        } catch (QsplitException e) {
+            reportError("qsplit: " + queryLog + ": " + e.getMessage()
+                + "; forwarding the event with its SQL", e);
+            return event;
+        } catch (RuntimeException e) {
+            reportError("qsplit: unexpected failure; forwarding the event unchanged", e);
+            return event;
+        } finally {
+            s.giveBack(p);
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** At most one report per ERROR_INTERVAL, naming how many were suppressed. */
+    private void reportError(String msg, Throwable t) {
+        long now = System.nanoTime();
+        long last = lastErrorNanos.get();
+        if (now - last < ERROR_INTERVAL_NANOS || !lastErrorNanos.compareAndSet(last, now)) {
+            suppressedErrors.incrementAndGet();
+            return;
+        }
+        long n = suppressedErrors.getAndSet(0);
+        addError(n == 0 ? msg : msg + " (" + n + " similar errors suppressed)", t);
+    }
+
+    // ---- native state --------------------------------------------------------------------
+
+    /** A pooled splitter: state 0 free, 1 borrowed, 2 freed. */
+    private static final class Pooled {
+        final Splitter splitter;
+        final AtomicInteger state = new AtomicInteger(1);
+
+        Pooled(Splitter splitter) {
+            this.splitter = splitter;
+        }
+    }
+
+    /**
+     * The config, the query log and the splitter pool of one start/stop cycle. Closing waits
+     * for borrowed splitters to come back, so no native call runs on freed memory.
+     */
+    private static final class Session {
+        final SplitConfig cfg;
+        final QueryLog log;
+        final boolean wantThread;
+        final boolean wantTs;
+        final ConcurrentLinkedQueue<Pooled> pool = new ConcurrentLinkedQueue<>();
+        final List<Pooled> all = new CopyOnWriteArrayList<>();
+        volatile boolean closed;
+
+        Session(SplitConfig cfg, QueryLog log, int fields) {
+            this.cfg = cfg;
+            this.log = log;
+            this.wantThread = (fields & SplitConfig.FIELD_THREAD) != 0;
+            this.wantTs = (fields & SplitConfig.FIELD_TIMESTAMP) != 0;
+        }
+
+        byte[] threadOf(ILoggingEvent e) {
+            return wantThread ? utf8(e.getThreadName()) : null;
+        }
+
+        byte[] tsOf(ILoggingEvent e) {
+            return wantTs ? Instant.ofEpochMilli(e.getTimeStamp()).toString()
+                .getBytes(StandardCharsets.US_ASCII) : null;
+        }
+
+        /** A splitter for this thread's call, or null when the session is closing. */
+        Pooled borrow() {
+            Pooled p;
+            while ((p = pool.poll()) != null) {
+                if (p.state.compareAndSet(0, 1)) {
+                    // close() sets closed before claiming splitters: seeing it false here
+                    // means close() waits for us.
+                    if (!closed)
+                        return p;
+                    p.state.set(0);
+                    return null;
+                }
+            }
+            return create();
+        }
+
+        private synchronized Pooled create() {
+            if (closed)
+                return null;
+            Pooled p = new Pooled(new Splitter(cfg));
+            all.add(p);
+            return p;
+        }
+
+        void giveBack(Pooled p) {
+            p.state.set(0);
+            pool.offer(p);
+        }
+
+        void close() {
+            synchronized (this) {
+                closed = true;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            boolean leak = false;
+            for (Pooled p : all) {
+                while (!p.state.compareAndSet(0, 2)) {
+                    if (System.nanoTime() > deadline) {
+                        leak = true; // a thread is stuck inside a call: never free under it
+                        break;
+                    }
+                    Thread.onSpinWait();
+                    Thread.yield();
+                }
+                if (p.state.get() == 2)
+                    p.splitter.close();
+            }
+            pool.clear();
+            if (leak)
+                return;
+            try {
+                log.close();
+            } finally {
+                cfg.close();
+            }
+        }
+    }
+
+    // ---- AppenderAttachable ------------------------------------------------------------
+
+    @Override
+    public void addAppender(Appender<ILoggingEvent> newAppender) {
+        if (appenderCount == 0) {
+            appenderCount++;
+            addInfo("Attaching appender named [" + newAppender.getName() + "] to " + this);
+        } else {
+            appenderCount++;
+        }
+        aai.addAppender(newAppender);
+    }
+
+    @Override
+    public Iterator<Appender<ILoggingEvent>> iteratorForAppenders() {
+        return aai.iteratorForAppenders();
+    }
+
+    @Override
+    public Appender<ILoggingEvent> getAppender(String name) {
+        return aai.getAppender(name);
+    }
+
+    @Override
+    public boolean isAttached(Appender<ILoggingEvent> appender) {
+        return aai.isAttached(appender);
+    }
+
+    @Override
+    public void detachAndStopAllAppenders() {
+        aai.detachAndStopAllAppenders();
+    }
+
+    @Override
+    public boolean detachAppender(Appender<ILoggingEvent> appender) {
+        return aai.detachAppender(appender);
+    }
+
+    @Override
+    public boolean detachAppender(String name) {
+        return aai.detachAppender(name);
+    }
+}
