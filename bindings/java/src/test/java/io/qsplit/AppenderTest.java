@@ -1,0 +1,261 @@
+package io.qsplit;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.After;
+import org.junit.Test;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import io.qsplit.logback.SplitLoggingEvent;
+
+public class AppenderTest extends AppenderTestBase {
+    static final String MAPPER = "com.example.mapper.UserMapper.selectById";
+    static final String SQL = "SELECT id, name\n  FROM users\n WHERE id = ?";
+
+    @After
+    public void tearDown() {
+        if (ctx != null)
+            ctx.stop();
+    }
+
+    private Path queryLog(String name) throws Exception {
+        return TestSupport.tempDir(name).resolve("logs").resolve("query.log");
+    }
+
+    private List<QueryLog.Record> records(Path file) throws Exception {
+        List<QueryLog.Record> out = new ArrayList<>();
+        for (byte[] line : TestSupport.lines(file)) {
+            QueryLog.Record r = QueryLog.parse(line);
+            assertNotNull("not a record: " + new String(line, StandardCharsets.UTF_8), r);
+            out.add(r);
+        }
+        return out;
+    }
+
+    @Test
+    public void myBatisStatementIsSplit() throws Exception {
+        Path ql = queryLog("mybatis");
+        newAppender(ql.toString()).start();
+        Logger log = logger(MAPPER);
+        log.debug("==>  Preparing: {}", SQL);
+        log.debug("==> Parameters: {}(Integer)", 42);
+        log.debug("<==      Total: 1");
+        assertEquals(3, list.list.size());
+        ILoggingEvent e = list.list.get(0);
+        assertTrue(e instanceof SplitLoggingEvent);
+        String h = Qsplit.hash(SQL);
+        assertEquals("==>  Preparing: \"QHash\":\"" + h + "\"", e.getFormattedMessage());
+        assertEquals(e.getFormattedMessage(), e.getMessage());
+        assertNull(e.getArgumentArray());
+        assertEquals("==>  Preparing: " + SQL,
+            ((SplitLoggingEvent) e).getOriginal().getFormattedMessage());
+        assertFalse(list.list.get(1) instanceof SplitLoggingEvent);
+        assertEquals("==> Parameters: 42(Integer)", list.list.get(1).getFormattedMessage());
+        assertFalse(list.list.get(2) instanceof SplitLoggingEvent);
+        List<QueryLog.Record> recs = records(ql);
+        assertEquals(1, recs.size());
+        assertEquals(h, recs.get(0).qhash);
+        assertEquals(SQL, recs.get(0).sqlString());
+        assertTrue(errors().toString(), errors().isEmpty());
+    }
+
+    @Test
+    public void nonSqlEventIsTheSameObject() throws Exception {
+        newAppender(queryLog("same").toString()).start();
+        logger("com.example.Service");
+        LoggingEvent ev = event("com.example.Service", "Started Application in {} s", null, 2.5);
+        app.doAppend(ev);
+        assertEquals(1, list.list.size());
+        assertSame(ev, list.list.get(0));
+    }
+
+    @Test
+    public void mdcMarkerThrowableAndMetadataArePreserved() throws Exception {
+        newAppender(queryLog("mdc").toString()).start();
+        Throwable boom = new IllegalStateException("boom");
+        LoggingEvent ev = event(MAPPER, "==>  Preparing: " + SQL, boom);
+        Marker marker = MarkerFactory.getMarker("SQL_MARKER");
+        ev.setMarker(marker);
+        Map<String, String> mdc = new HashMap<>();
+        mdc.put("traceId", "abc123");
+        ev.setMDCPropertyMap(mdc);
+        ev.setThreadName("http-nio-8080-exec-7");
+        ev.setTimeStamp(1_700_000_000_123L);
+        app.doAppend(ev);
+        ILoggingEvent out = list.list.get(0);
+        assertTrue(out instanceof SplitLoggingEvent);
+        assertSame(marker, out.getMarker());
+        assertSame(ev.getThrowableProxy(), out.getThrowableProxy());
+        assertEquals("boom", out.getThrowableProxy().getMessage());
+        assertEquals(mdc, out.getMDCPropertyMap());
+        assertEquals("http-nio-8080-exec-7", out.getThreadName());
+        assertEquals(1_700_000_000_123L, out.getTimeStamp());
+        assertEquals(MAPPER, out.getLoggerName());
+        assertSame(ev.getLevel(), out.getLevel());
+        assertSame(ev.getLoggerContextVO(), out.getLoggerContextVO());
+    }
+
+    @Test
+    public void p6spyOutOfTheBox() throws Exception {
+        Path ql = queryLog("p6spy");
+        newAppender(ql.toString()).start();
+        Logger p6 = logger("p6spy");
+        String prepared = "SELECT * FROM users WHERE id = ?";
+        String real = "SELECT * FROM users WHERE id = 7";
+        p6.info("1700000000123|2|statement|connection 3|url jdbc:h2:mem:t|" + prepared + "|" + real);
+        p6.info("1700000000124|0|commit|connection 3|url jdbc:h2:mem:t||");
+        assertEquals(2, list.list.size());
+        String h = consoleHash(list.list.get(0).getFormattedMessage());
+        assertNotNull(list.list.get(0).getFormattedMessage(), h);
+        assertFalse(list.list.get(1) instanceof SplitLoggingEvent);
+        List<QueryLog.Record> recs = records(ql);
+        assertEquals(1, recs.size());
+        assertEquals(h, recs.get(0).qhash);
+        assertEquals(h, Qsplit.hash(recs.get(0).sqlString()));
+        assertTrue(recs.get(0).sqlString().equals(real) || recs.get(0).sqlString().equals(prepared));
+    }
+
+    @Test
+    public void configuredLoggersAndMarkers() throws Exception {
+        Path ql = queryLog("custom");
+        newAppender(ql.toString());
+        app.setSqlLoggers("org.jooq.tools.LoggerListener, com.example.sql.*");
+        app.setMarkers("Executing SQL: ");
+        app.start();
+        logger("org.jooq.tools.LoggerListener").debug("select 1\n from dual");
+        logger("com.example.sql.Audit").debug("update t set a = 1");
+        logger("com.example.Dao").info("Executing SQL: SELECT 2\n  FROM dual");
+        logger("com.example.Dao").info("Nothing to execute");
+        assertEquals(4, list.list.size());
+        List<QueryLog.Record> recs = records(ql);
+        assertEquals(3, recs.size());
+        String[] sql = {"select 1\n from dual", "update t set a = 1", "SELECT 2\n  FROM dual"};
+        for (int i = 0; i < 3; i++) {
+            String msg = list.list.get(i).getFormattedMessage();
+            assertEquals(msg, Qsplit.hash(sql[i]), consoleHash(msg));
+            assertEquals(Qsplit.hash(sql[i]), recs.get(i).qhash);
+        }
+        assertTrue(list.list.get(2).getFormattedMessage().startsWith("Executing SQL: "));
+        assertFalse(list.list.get(3) instanceof SplitLoggingEvent);
+    }
+
+    @Test
+    public void redactDedupeAndFields() throws Exception {
+        Path ql = queryLog("redact");
+        newAppender(ql.toString());
+        app.setRedact(true);
+        app.setDedupe(true);
+        app.setFields("ts,thread,logger,fingerprint");
+        app.start();
+        Logger log = logger(MAPPER);
+        String sql = "SELECT * FROM users WHERE name = 'alice' AND id IN (1, 2, 3)";
+        log.debug("==>  Preparing: " + sql);
+        log.debug("==>  Preparing: " + sql);
+        assertEquals(2, list.list.size());
+        String h = Qsplit.hash(sql);
+        assertEquals(h, consoleHash(list.list.get(0).getFormattedMessage()));
+        assertEquals(h, consoleHash(list.list.get(1).getFormattedMessage()));
+        List<byte[]> lines = TestSupport.lines(ql);
+        assertEquals("deduped", 1, lines.size());
+        String line = new String(lines.get(0), StandardCharsets.UTF_8);
+        assertFalse(line, line.contains("alice"));
+        assertTrue(line, line.contains("\"thread\":\"" + Thread.currentThread().getName() + "\""));
+        assertTrue(line, line.contains("\"logger\":\"" + MAPPER + "\""));
+        assertTrue(line, line.contains("\"ts\":\""));
+        assertTrue(line, line.contains("\"FHash\":\"" + Qsplit.fingerprintHash(sql) + "\""));
+        assertEquals(h, QueryLog.parse(lines.get(0)).qhash);
+    }
+
+    @Test
+    public void manyThreadsThroughTheAppender() throws Exception {
+        Path ql = queryLog("threads");
+        newAppender(ql.toString()).start();
+        Logger log = logger(MAPPER);
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            final int id = t;
+            Thread th = new Thread(() -> {
+                for (int i = 0; i < 1000; i++)
+                    log.debug("==>  Preparing: SELECT {}\n  FROM t{}", id * 100000 + i, id);
+            });
+            ts.add(th);
+            th.start();
+        }
+        for (Thread th : ts)
+            th.join();
+        List<QueryLog.Record> recs = records(ql);
+        assertEquals(8000, recs.size());
+        Set<String> hashes = new HashSet<>();
+        for (QueryLog.Record r : recs) {
+            assertEquals(Qsplit.hash(r.sqlString()), r.qhash);
+            hashes.add(r.qhash);
+        }
+        assertEquals(8000, hashes.size());
+        synchronized (list) {
+            assertEquals(8000, list.list.size());
+            for (ILoggingEvent e : list.list)
+                assertTrue(hashes.contains(consoleHash(e.getFormattedMessage())));
+        }
+    }
+
+    @Test
+    public void unwritableQueryLogForwardsTheOriginal() throws Exception {
+        // /dev/full opens for appending and fails every write with ENOSPC.
+        newAppender("/dev/full").start();
+        logger(MAPPER);
+        List<LoggingEvent> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            LoggingEvent ev = event(MAPPER, "==>  Preparing: SELECT " + i + " FROM dual", null);
+            sent.add(ev);
+            app.doAppend(ev);
+        }
+        assertEquals(50, list.list.size());
+        for (int i = 0; i < 50; i++)
+            assertSame(sent.get(i), list.list.get(i));
+        List<String> errs = errors();
+        assertEquals("rate-limited: " + errs, 1, errs.size());
+        assertTrue(errs.get(0), errs.get(0).contains("/dev/full"));
+    }
+
+    @Test
+    public void unopenableQueryLogForwardsEverything() throws Exception {
+        newAppender("/proc/qsplit-no-such-dir/query.log").start();
+        assertTrue(app.isStarted());
+        assertFalse(errors().isEmpty());
+        logger(MAPPER);
+        LoggingEvent ev = event(MAPPER, "==>  Preparing: " + SQL, null);
+        app.doAppend(ev);
+        assertSame(ev, list.list.get(0));
+    }
+
+    @Test
+    public void stopClosesAndStopsChildren() throws Exception {
+        Path ql = queryLog("stop");
+        newAppender(ql.toString()).start();
+        logger(MAPPER).debug("==>  Preparing: SELECT 1");
+        app.stop();
+        assertFalse(list.isStarted());
+        assertFalse(app.isStarted());
+        assertEquals(1, records(ql).size());
+        assertTrue(Files.size(ql) > 0);
+    }
+}
