@@ -439,6 +439,13 @@ def case_config(d):
     run_once(cfg, '--url', r.url, '--label', 'job=override')
     ent = console_entries(r.store)
     check(len(ent) == 10 and ent[0]['stream']['job'] == 'override', 'config: flags override')
+    # The shipped example parses, every key in it known.
+    example = os.path.join(HERE, '..', '..', 'tools', 'push', 'push.yaml')
+    q = os.path.join(d, 'query.log')
+    open(q, 'w').write('{"QHash":"%s","sql":"select 1"}\n' % ('0' * 32))
+    run_once(example, '--url', r.url, '--console', os.path.join(d, 'console.log'),
+             '--query', q, '--positions', os.path.join(d, 'pos2.yaml'))
+    check(len(stored(r.store)) == 21, 'config: the example push.yaml works')
     r.stop()
 
 

@@ -141,6 +141,18 @@ static int escapes_init(struct escapes *e)
     return 0;
 }
 
+/* 1 when none of the 8 bytes needs a look: no control character, '"', '\\' or non-ASCII
+ * (the usual bit tricks: a byte below n, a byte equal to c, over a 64-bit word). */
+static inline int plain8(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t hit = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x;
+    return !(hit & high);
+}
+
 /* The JSON string of valid UTF-8 s; 1 (nothing written past out's old length) when s turns
  * out not to be valid UTF-8. */
 static int put_valid_string(struct push_buf *d, const char *s, size_t len)
@@ -150,6 +162,10 @@ static int put_valid_string(struct push_buf *d, const char *s, size_t len)
     if (PUTS(d, "\""))
         return -1;
     for (size_t i = 0; i < len;) {
+        while (i + 8 <= len && plain8(u + i))
+            i += 8;
+        if (i >= len)
+            break;
         unsigned char c = special[u[i]];
         if (!c) {
             i++;
@@ -175,11 +191,21 @@ int push_json_entry(struct push_buf *out, int64_t ts_ns, const char *line, size_
 {
     if (!escapes.ready && escapes_init(&escapes))
         return -1;
-    /* Loki wants the nanoseconds as a string: a JSON number is a 400. */
-    char ts[32];
-    int n = snprintf(ts, sizeof ts, "%s[\"%" PRId64 "\",", out->len ? "," : "", ts_ns);
+    /* Loki wants the nanoseconds as a string: a JSON number is a 400. Written by hand
+     * because printf was a visible share of the cost per entry. */
+    char ts[32], *p = ts + sizeof ts;
+    uint64_t v = ts_ns > 0 ? (uint64_t)ts_ns : 0;
+    *--p = ',';
+    *--p = '"';
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    *--p = '"';
+    *--p = '[';
+    if (out->len)
+        *--p = ',';
     size_t start = out->len;
-    if (push_buf_put(out, ts, (size_t)n))
+    if (push_buf_put(out, p, (size_t)(ts + sizeof ts - p)))
         return -1;
     int rc = put_valid_string(out, line, len);
     if (rc == 1) {
