@@ -10,27 +10,28 @@
 
 /*
  * The default knows the Spring Boot console layouts (2.x, 3.0-3.1, 3.2-3.3, 3.4+), with and
- * without %clr colours, and the "-DEBUG" dash layout. E stands for any run of ANSI SGR
- * sequences (\e[…m): %clr wraps every field, and wraps even empty ones ("\e[2m\e[0;39m").
- * Every repetition is bounded or possessive, so a 100 MB line costs linear time.
+ * without %clr colours, and the "-DEBUG" dash layout. %clr wraps every field in ANSI SGR
+ * sequences (\e[…m), even empty ones ("\e[35m \e[0;39m" for a missing PID), so between
+ * fields B allows any mix of blanks and SGR sequences; E allows SGR sequences only. Every
+ * repetition is bounded or possessive, so a 100 MB line costs linear time.
  *
- *   E ts E  [-] E level E  E pid E  E --- E  E [app] [group] [thread] [trace-span] E logger E : E
+ *   E ts B [-] B level B pid B --- B [app] [group] [thread] [trace-span] B logger B : E
  */
 #define E "(?:\\e\\[[0-9;]{0,16}m)*+"
+#define B "(?: |\\e\\[[0-9;]{0,16}m){0,64}+"
 const char qsp_default_record_pattern[] =
     E
     "(?<ts>\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?"
-    "(?:Z|[+-]\\d\\d(?::?\\d\\d)?)?)" E " {1,4}+"
-    "-? {0,4}+" E " {0,4}+(?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)" E " {1,4}+"
-    E "(?<pid>\\d{0,10}+)" E " {0,4}+"
-    E "---" E " {1,4}+" E
+    "(?:Z|[+-]\\d\\d(?::?\\d\\d)?)?)" B
+    "-?" B "(?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)" B "(?<pid>\\d{0,10}+)" B "---" B
     /* Spring Boot 3.2+: [app] and 3.4+: [group] come before the thread; lazy, so a lone
      * bracket is the thread. */
-    "(?:\\[[^\\]\\e\\n]{0,256}+\\] ){0,2}?"
-    "\\[ {0,256}+(?<thread>[^\\]\\e\\n]{0,1024}+)\\]" E " {0,4}+" E
+    "(?:\\[[^\\]\\e\\n]{0,256}+\\]" B "){0,2}?"
+    "\\[ {0,256}+(?<thread>[^\\]\\e\\n]{0,1024}+)\\]" B
     /* Spring Boot 3.2+ correlation: [traceId-spanId] or the same width of blanks. */
-    "(?:\\[[0-9a-fA-F -]{0,256}+\\] {0,4}+)?" E
-    "(?<logger>[^\\s\\e\\[][^\\s\\e]{0,1023}+)(?: |\\e\\[[0-9;]{0,16}m){1,300}+:" E " ?";
+    "(?:\\[[0-9a-fA-F -]{0,256}+\\]" B ")?"
+    "(?<logger>[^\\s\\e\\[][^\\s\\e]{0,1023}+)" B ":" E " ?";
+#undef B
 #undef E
 
 struct qsp_recpat {

@@ -120,6 +120,8 @@ def spring2(colour, dash=False, crlf=False):
             "o.a.c.c.C.[.[.[/].[dispatcherServlet]",
             "Servlet.service() for servlet [dispatcherServlet] threw exception", **kw),
     ] + cont(STACK) + [
+        # No PID known: Spring Boot 2.x prints ${PID:- }, one blank (coloured if %clr).
+        rec(boot2, "2021-05-25 18:32:37.500", "INFO", " ", "main", "c.e.NoPid", "pid unknown", **kw),
         rec(boot2, "2021-05-25 18:32:38.001", "TRACE", "10788", "scheduling-1",
             "o.s.s.s.TaskUtils$LoggingErrorHandler", "", **kw),
         rec(boot2, "2021-05-25 18:32:38.002", "INFO", "10788", "main",
