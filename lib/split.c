@@ -377,7 +377,9 @@ int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len,
             if (nl) {
                 rc = process_line(s, s->line.data, s->line.len, err);
                 s->line.len = 0;
-            } else if (s->line.len + s->rec.len > s->cfg->max_record) {
+            } else if (s->line.len > s->cfg->max_record) {
+                /* Judged by the line alone, as a complete line would be: whether the
+                 * held record is large must not depend on where a chunk ended. */
                 rc = spill_line(s, err);
             }
         } else {

@@ -248,6 +248,22 @@ static void test_oversized(void)
         capture_free(&part);
     }
     capture_free(&whole);
+
+    /* A record just under the limit, then a normal statement: however the chunks fall,
+     * the statement is split (a carried line is judged by its own size). */
+    n = (size_t)sprintf(in, P "just under the limit ");
+    while (n < 900)
+        in[n++] = 'z';
+    n += (size_t)sprintf(in + n, "\n" P "==>  Preparing: SELECT name, email, phone, city "
+                                 "FROM customers WHERE id = ? AND tenant = ? ORDER BY 1\n");
+    CHECK_INT(run(cfg, in, n, 0, &whole), 0);
+    CHECK(strstr(whole.query, "SELECT name") != NULL);
+    for (size_t chunk = 1; chunk < 1200; chunk += 37) {
+        CHECK_INT(run(cfg, in, n, chunk, &part), 0);
+        check_same(&whole, &part, chunk);
+        capture_free(&part);
+    }
+    capture_free(&whole);
     free(in);
     qs_config_free(&cfg);
 }

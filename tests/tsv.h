@@ -1,4 +1,4 @@
-/* tsv.h — reading the data-driven test vectors (tests/data/*.tsv): one case per line,
+/* tsv.h — reading the data-driven test vectors (the .tsv files in tests/data): one case per line,
  * TAB-separated, `\\ \t \n \r \xHH` escapes, a header line first. */
 #ifndef QS_TSV_H
 #define QS_TSV_H
