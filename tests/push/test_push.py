@@ -242,6 +242,28 @@ def case_split(d):
     r.stop()
 
 
+def case_banner(d):
+    """A backlog two hours old that starts with the Spring banner keeps its own times."""
+    r = Receiver(d)
+    log = os.path.join(d, 'console.log')
+    with open(log, 'w') as f:
+        f.write('\n  .   ____          _\n :: Spring Boot ::   (v2.5.0)\n\n')
+    t0 = time.time() - 7200
+    write_records(log, 0, 200, t0=t0)
+    run_once(config(d, r.url))
+    con = sorted(console_entries(r.store), key=lambda e: int(e['ts']))
+    check(len(con) > 200, 'banner: banner lines sent too (%d entries)' % len(con))
+    check('Spring Boot' in ''.join(e['line'] for e in con[:len(con) - 200]),
+          'banner: the banner comes first')
+    first = con[len(con) - 200]
+    want = int(time.mktime(time.strptime(first['line'][:19], '%Y-%m-%d %H:%M:%S'))) * 1000 \
+        + int(first['line'][20:23])
+    check(int(first['ts']) // 10**6 == want, 'banner: the backlog keeps its own times')
+    check(abs(int(con[-1]['ts']) / 1e9 - t0) < 5, 'banner: not pulled forward to now')
+    check_exact(r.store, 200, 'banner')
+    r.stop()
+
+
 def case_multiline(d):
     r = Receiver(d)
     write_records(os.path.join(d, 'console.log'), 0, 300, multiline=True)

@@ -44,6 +44,18 @@ struct stats {
 
 struct input;
 
+#define DEFER_MAX 256
+#define DEFER_BYTES (256 * 1024)
+
+struct deferred {
+    struct push_buf buf; /* the records' console bytes, one after the other */
+    size_t len[DEFER_MAX];
+    size_t n;
+    int idx;             /* the input they came from */
+    uint64_t end_offset; /* through the last of them */
+    int64_t first_ms;
+};
+
 struct app {
     struct push_config cfg;
     struct push_http *http;
@@ -55,6 +67,7 @@ struct app {
     unsigned ts_flags;
     int64_t stop_deadline; /* monotonic ms; 0 while running */
     int old_warned;
+    struct deferred defer;
     struct stats st;
 };
 
@@ -224,13 +237,18 @@ giveup:
     return -1;
 }
 
-static int64_t entry_ts(struct app *a, const char *ts, size_t len)
+/* The entry's time: the record's own when it has one we can read (*own = 1), else now. */
+static int64_t entry_ts(struct app *a, const char *ts, size_t len, int *own)
 {
     int64_t now = push_wall_ns(), ns;
+    *own = 0;
     if (a->cfg.read_time || !ts || qs_timestamp_parse(ts, len, a->ts_flags, &ns) < 0)
         return now;
-    if (ns > now + TOO_NEW_NS)
+    *own = 1;
+    if (ns > now + TOO_NEW_NS) {
+        *own = 0;
         return now;
+    }
     if (a->cfg.reject_old_ms && ns < now - (int64_t)a->cfg.reject_old_ms * 1000000) {
         a->st.old++;
         if (!a->old_warned++)
@@ -273,21 +291,62 @@ static int add_entry(struct app *a, enum push_stream s, int64_t ts, const char *
     return 0;
 }
 
+/* Records without a time of their own at the start of the console stream (the Spring
+ * banner) wait for the first timestamped record and go just before it: stamped with the
+ * read time they would pull a whole backlog forward to now, as later entries never go
+ * back in time. */
+static int defer_flush(struct app *a, int64_t before)
+{
+    struct deferred *d = &a->defer;
+    if (!d->n)
+        return 0;
+    size_t off = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (add_entry(a, PUSH_STREAM_CONSOLE, before - (int64_t)(d->n - i), d->buf.p + off,
+                      d->len[i]))
+            return -1;
+        off += d->len[i];
+    }
+    a->batch.end_offset[d->idx] = d->end_offset;
+    a->batch.has_offset[d->idx] = 1;
+    d->n = 0;
+    d->buf.len = 0;
+    return 0;
+}
+
 static int on_record(void *user, const struct qs_output *out)
 {
     struct input *in = user;
     struct app *a = in->app;
-    int64_t ts = entry_ts(a, out->ts, out->ts_len);
+    struct deferred *d = &a->defer;
+    int own;
+    int64_t ts = entry_ts(a, out->ts, out->ts_len, &own);
     a->st.records++;
-    if (add_entry(a, PUSH_STREAM_CONSOLE, ts, out->console, out->console_len) ||
-        (in->kind == PUSH_IN_SPLIT && out->query &&
-         add_entry(a, PUSH_STREAM_QUERY, ts, out->query, out->query_len))) {
-        in->failed = 1;
-        return 1;
+    if (!own && !a->cfg.read_time && !out->query && !a->batch.last_ts[PUSH_STREAM_CONSOLE] &&
+        d->n < DEFER_MAX && d->buf.len + out->console_len <= DEFER_BYTES) {
+        if (push_buf_put(&d->buf, out->console, out->console_len))
+            goto fail;
+        if (!d->n)
+            d->first_ms = push_now_ms();
+        d->len[d->n++] = out->console_len;
+        d->idx = in->idx;
+        d->end_offset = in->tail.base + out->end_offset;
+        return 0;
     }
+    /* Later in the stream, a record without a time goes just after the previous entry. */
+    if (!own && !a->cfg.read_time && a->batch.last_ts[PUSH_STREAM_CONSOLE])
+        ts = a->batch.last_ts[PUSH_STREAM_CONSOLE] + 1;
+    if (defer_flush(a, ts) ||
+        add_entry(a, PUSH_STREAM_CONSOLE, ts, out->console, out->console_len) ||
+        (in->kind == PUSH_IN_SPLIT && out->query &&
+         add_entry(a, PUSH_STREAM_QUERY, ts, out->query, out->query_len)))
+        goto fail;
     a->batch.end_offset[in->idx] = in->tail.base + out->end_offset;
     a->batch.has_offset[in->idx] = 1;
     return 0;
+fail:
+    in->failed = 1;
+    return 1;
 }
 
 /* query.log: each line is one entry, stamped with the read time. */
@@ -295,7 +354,8 @@ static int query_line(struct input *in, const char *p, size_t len, uint64_t end)
 {
     struct app *a = in->app;
     a->st.records++;
-    if (add_entry(a, PUSH_STREAM_QUERY, entry_ts(a, NULL, 0), p, len))
+    int own;
+    if (add_entry(a, PUSH_STREAM_QUERY, entry_ts(a, NULL, 0, &own), p, len))
         return -1;
     a->batch.end_offset[in->idx] = end;
     a->batch.has_offset[in->idx] = 1;
@@ -397,7 +457,7 @@ static int input_start(struct input *in)
 static int input_switch(struct input *in, int rotated)
 {
     struct app *a = in->app;
-    if (input_flush(in, 1) || send_batch(a))
+    if (input_flush(in, 1) || defer_flush(a, push_wall_ns()) || send_batch(a))
         return -1;
     push_log("%s: %s; reading the new content from the start", in->tail.path,
              rotated ? "rotated" : "truncated");
@@ -534,6 +594,12 @@ int main(int argc, char **argv)
         }
         if (failed)
             break;
+        /* No timestamped record came after them: the read time it is. */
+        if (a->defer.n && push_now_ms() - a->defer.first_ms >= a->cfg.batch_wait_ms &&
+            defer_flush(a, push_wall_ns())) {
+            failed = 1;
+            break;
+        }
         if (a->batch.entries && push_now_ms() - a->batch.first_add_ms >= a->cfg.batch_wait_ms &&
             send_batch(a)) {
             failed = 1;
@@ -554,7 +620,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < a->nin && !failed; i++)
             failed = input_flush(&a->in[i], !stop_signal) != 0;
         if (!failed)
-            failed = send_batch(a) != 0;
+            failed = defer_flush(a, push_wall_ns()) || send_batch(a);
     }
     if (stop_signal)
         push_log("stopped by signal %d", (int)stop_signal);
@@ -571,6 +637,7 @@ out:
         free(a->in);
     }
     push_batch_free(&a->batch);
+    push_buf_free(&a->defer.buf);
     push_positions_free(&a->pos);
     push_http_free(&a->http);
     qs_config_free(&a->qcfg);
