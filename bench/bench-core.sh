@@ -71,7 +71,7 @@ best_of() {
     i=0
     while [ $i -lt "$runs" ]; do
         t0=$(now)
-        /usr/bin/time -f %M -o "$tmp/rss" "$@" || die "failed: $*"
+        /usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null || die "failed: $*"
         t1=$(now)
         t=$(echo "$t1 $t0" | awk '{ printf "%.6f", $1 - $2 }')
         kb=$(tail -n 1 "$tmp/rss")
@@ -83,6 +83,7 @@ best_of() {
     done
 }
 
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 best_of md5sum "$input"
 md5_s=$best
 md5_kb=$peak_kb
@@ -92,6 +93,7 @@ split_kb=$peak_kb
 
 echo
 echo "qsplit split vs md5sum: $input ($bytes bytes, best of $runs, $(nproc) CPUs available, one used)"
+echo "load average before the runs: $load (figures are only comparable on an idle machine)"
 awk -v n="$bytes" -v m="$md5_s" -v s="$split_s" -v mk="$md5_kb" -v sk="$split_kb" 'BEGIN {
     printf "%-22s %10s %10s %12s\n", "", "seconds", "MB/s", "peak RSS MB"
     printf "%-22s %10.3f %10.1f %12.1f\n", "md5sum (floor)", m, n / m / 1e6, mk / 1024

@@ -108,6 +108,8 @@ static void split_event(const uint8_t *data, size_t size)
         CHECK(qs_config_set_dialect(cfg, dialect) == 0);
         CHECK(qs_config_add_sql_logger(cfg, "jdbc.sql*", NULL) == 0);
         CHECK(qs_config_add_sql_regex(cfg, "executing: (?<sql>.+)", NULL) == 0);
+        /* the default table (65536 entries) is cleared per splitter: costlier than a run */
+        CHECK(qs_config_set_limit(cfg, QS_LIMIT_DEDUPE_ENTRIES, 16) == 0);
         cfgs[ctl & 3][dialect] = cfg;
     }
     if (!h)

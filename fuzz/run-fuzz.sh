@@ -27,9 +27,11 @@ targets=${*:-fuzz-normalize fuzz-split fuzz-querylog}
 command -v clang >/dev/null || { echo "run-fuzz: error: clang is missing (apt-get install clang libclang-rt-dev)" >&2; exit 1; }
 
 if [ ! -f "$build/build.ninja" ]; then
+    setup_log=$(mktemp)
     CC=clang meson setup "$build" "$root" -Dfuzz=true -Djava=disabled -Dpush=disabled \
-        -Dbuildtype=debugoptimized >"$build.setup.log" 2>&1 ||
-        { cat "$build.setup.log" >&2; echo "run-fuzz: error: meson setup failed" >&2; exit 1; }
+        -Dbuildtype=debugoptimized >"$setup_log" 2>&1 ||
+        { cat "$setup_log" >&2; rm -f "$setup_log"; echo "run-fuzz: error: meson setup failed" >&2; exit 1; }
+    rm -f "$setup_log"
 fi
 ninja_targets=""
 for t in $targets; do ninja_targets="$ninja_targets fuzz/$t"; done
