@@ -70,6 +70,9 @@ public class UnicodeTest {
             assertNotNull(rec);
             assertEquals(h, rec.qhash);
             assertEquals("SELECT '\ud83d\ude00\u0000z'\n  FROM users", rec.sqlString());
+            long[] st = sp.stats();
+            assertEquals(1, st[0]); // sql_records
+            assertEquals(1, st[1]); // query_records
         }
     }
 
