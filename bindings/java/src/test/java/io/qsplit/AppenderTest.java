@@ -248,6 +248,39 @@ public class AppenderTest extends AppenderTestBase {
     }
 
     @Test
+    public void stopWhileThreadsLog() throws Exception {
+        // close() must wait for splitters in use: no native call on freed memory, and
+        // every event forwarded split has its record in query.log.
+        Path ql = queryLog("race");
+        newAppender(ql.toString()).start();
+        Logger log = logger(MAPPER);
+        java.util.concurrent.atomic.AtomicBoolean go =
+            new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            final int id = t;
+            Thread th = new Thread(() -> {
+                for (int i = 0; go.get() || i < 2000; i++)
+                    log.debug("==>  Preparing: SELECT {} FROM t{}", i, id);
+            });
+            ts.add(th);
+            th.start();
+        }
+        Thread.sleep(200);
+        app.stop();
+        go.set(false);
+        for (Thread th : ts)
+            th.join();
+        int split = 0;
+        synchronized (list) {
+            for (ILoggingEvent e : list.list)
+                split += e instanceof SplitLoggingEvent ? 1 : 0;
+        }
+        assertTrue(split > 0);
+        assertEquals(split, records(ql).size());
+    }
+
+    @Test
     public void stopClosesAndStopsChildren() throws Exception {
         Path ql = queryLog("stop");
         newAppender(ql.toString()).start();
