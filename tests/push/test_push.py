@@ -334,18 +334,41 @@ def case_down(d):
                                  'basic_auth': {'username': 'u', 'password': 'S3cret-pw'},
                                  'backoff_config': {'min_period': '50ms',
                                                     'max_period': '300ms'}})
+    write_records(os.path.join(d, 'console.log'), 2000, 50000)  # ~5 MB waiting
     p = start(cfg, '--stats-interval', '500ms')
     time.sleep(1.5)
+    # Loki down: reading stops at the first batch, memory stays flat.
+    hwm = [l for l in open('/proc/%d/status' % p.pid) if l.startswith('VmHWM')][0]
+    check(int(hwm.split()[1]) < 20 * 1024, 'down: bounded memory (%s)' % hwm.strip())
     r = Receiver(d, port)
-    wait_for(lambda: len(console_entries(r.store)) >= 1000, 30, 'all records after Loki is up')
-    write_records(os.path.join(d, 'console.log'), 1000, 100)
-    wait_for(lambda: len(console_entries(r.store)) >= 1100, 10, 'records appended later')
+    wait_for(lambda: len(console_entries(r.store)) >= 51000, 60, 'all records after Loki is up')
+    write_records(os.path.join(d, 'console.log'), 1000, 100, t0=time.time() - 10)
+    wait_for(lambda: len(console_entries(r.store)) >= 51100, 10, 'records appended later')
     err = stop(p)
     check(p.returncode == 0, 'down: SIGTERM exits 0')
-    check_exact(r.store, 1100, 'down then up')
+    ids = rec_ids(console_entries(r.store))
+    check(sorted(ids) == list(range(1100)) + list(range(2000, 52000)),
+          'down then up: every record exactly once')
     check('S3cret-pw' not in err, 'the password is never printed')
     check('retry' in err, 'down: retries logged')
     check(r.stats()['auth'].get('Basic', 0) > 0, 'basic auth sent')
+    r.stop()
+
+
+def case_sigterm(d):
+    """SIGTERM ships the record still held for its continuation lines, and exits 0."""
+    r = Receiver(d)
+    log = os.path.join(d, 'console.log')
+    write_records(log, 0, 10)
+    p = start(config(d, r.url, tailing={'poll_interval': '50ms', 'multiline_max_wait': '1h'}))
+    wait_for(lambda: len(console_entries(r.store)) >= 9, 10, 'all but the held record')
+    time.sleep(0.3)
+    check(len(console_entries(r.store)) == 9, 'sigterm: the last record is held')
+    err = stop(p)
+    check(p.returncode == 0, 'sigterm: exit 0')
+    check_exact(r.store, 10, 'sigterm: the held record shipped')
+    pos = open(os.path.join(d, 'positions.yaml')).read()
+    check(str(os.path.getsize(log)) in pos, 'sigterm: positions at the end of the file')
     r.stop()
 
 
