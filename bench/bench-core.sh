@@ -92,7 +92,8 @@ split_s=$best
 split_kb=$peak_kb
 
 echo
-echo "qsplit split vs md5sum: $input ($bytes bytes, best of $runs, $(nproc) CPUs available, one used)"
+echo "qsplit split vs md5sum: $input"
+echo "($bytes bytes, best of $runs, $(nproc) CPUs available, one used)"
 echo "load average before the runs: $load (figures are only comparable on an idle machine)"
 awk -v n="$bytes" -v m="$md5_s" -v s="$split_s" -v mk="$md5_kb" -v sk="$split_kb" 'BEGIN {
     printf "%-22s %10s %10s %12s\n", "", "seconds", "MB/s", "peak RSS MB"

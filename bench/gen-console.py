@@ -308,7 +308,8 @@ def build_shapes(rng, count):
             rows = rng.choice([1, 1, 1, 2, 3, 5, 10])
             method = "insert" if rows == 1 else "insertBatch"
             row = "(" + ", ".join("?" for _ in cols) + ")"
-            text = "INSERT INTO %s (\n%s%s\n    ) VALUES\n" % (t, ind, (",\n" + ind).join(cols))
+            text = "INSERT INTO %s (\n%s%s\n    ) VALUES\n" % (t, ind,
+                                                              (",\n" + ind).join(cols))
             text += ",\n".join("      " + row for _ in range(rows))
             kinds = [col_kind(c) for c in cols] * rows
             kind = "insert"
@@ -362,7 +363,8 @@ class Values:
             v = rng.choice(("true", "false"))
             return v + "(Boolean)", v
         if kind == "ts":
-            t = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ms // 1000 - rng.randint(0, 9e5)))
+            then = ms // 1000 - rng.randint(0, 900000)
+            t = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(then))
             return t + ".0(Timestamp)", "'" + t + "'"
         v = rng.choice(self.strs)
         if rng.random() < 0.02:
@@ -421,7 +423,8 @@ STARTUP = [
 ]
 
 ENDPOINTS = ["GET /api/users/{id}", "GET /api/orders?page={n}&size=20", "POST /api/orders",
-             "PUT /api/orders/{id}/status", "GET /api/products/{id}", "GET /api/search?q=caf%C3%A9",
+             "PUT /api/orders/{id}/status", "GET /api/products/{id}",
+             "GET /api/search?q=caf%C3%A9",
              "DELETE /api/sessions/{id}", "POST /api/payments/{id}/capture"]
 
 WARNINGS = [
@@ -508,7 +511,8 @@ class Generator:
         self.records += 1
 
     def startup(self, out):
-        out.append(BANNER.replace("{ver}", "2.5.0" if self.layout_name != "boot3" else "3.2.0"))
+        ver = "3.2.0" if self.layout_name == "boot3" else "2.5.0"
+        out.append(BANNER.replace("{ver}", ver))
         for level, thread, logger, msg in STARTUP:
             self.rec(out, level, thread, logger, msg.replace("{pid}", str(self.pid)))
 
@@ -653,7 +657,8 @@ class Generator:
         rng = self.rng
         r = rng.random()
         if r < 0.5:
-            self.rec(out, "DEBUG", "HikariPool-1 housekeeper", "com.zaxxer.hikari.pool.HikariPool",
+            self.rec(out, "DEBUG", "HikariPool-1 housekeeper",
+                     "com.zaxxer.hikari.pool.HikariPool",
                      "HikariPool-1 - Pool stats (total=10, active=%d, idle=%d, waiting=0)"
                      % (rng.randint(0, 10), rng.randint(0, 10)))
         else:
