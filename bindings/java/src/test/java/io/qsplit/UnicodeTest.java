@@ -88,6 +88,35 @@ public class UnicodeTest {
     }
 
     @Test
+    public void garbageNeverBreaksTheSplitter() {
+        // Random text after the MyBatis and p6spy markers: quotes and comments unterminated,
+        // NULs, control characters, unpaired surrogates, non-BMP characters.
+        String alphabet = "'\"`/*-#;$\\ \n\r\t\u0000\u0001\u00e9\ud800\udc00|?";
+        java.util.Random r = new java.util.Random(7);
+        String[] prefixes = {"==>  Preparing: ", "boundSql : ", "", "1|2|statement|connection 1|"};
+        int split = 0;
+        try (SplitConfig cfg = new SplitConfig(); Splitter sp = new Splitter(cfg)) {
+            for (int n = 0; n < 5000; n++) {
+                StringBuilder sb = new StringBuilder(prefixes[n % prefixes.length]);
+                int len = r.nextInt(200);
+                for (int i = 0; i < len; i++) {
+                    if (r.nextInt(4) == 0)
+                        sb.appendCodePoint(0x1f600 + r.nextInt(50));
+                    else
+                        sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+                Splitter.Result res = sp.event(n % 2 == 0 ? "p6spy" : "m.Mapper", sb.toString(),
+                    null, null);
+                if (res != null && res.query != null) {
+                    assertNotNull(sb.toString(), QueryLog.parse(res.query));
+                    split++;
+                }
+            }
+        }
+        assertTrue("only " + split + " split", split > 1000);
+    }
+
+    @Test
     public void nulInConfigStringIsRejected() {
         try (SplitConfig cfg = new SplitConfig()) {
             cfg.addSqlLogger("a\u0000b");
