@@ -112,7 +112,8 @@ static int set_label(struct push_config *c, const char *name, const char *value)
         return -1;
     }
     if (!strcmp(name, "query")) {
-        push_err("label \"query\" is set by qsplit-push itself (\"true\" on the query stream)");
+        push_err("label \"query\" is set by qsplit-push itself (\"true\" on the query "
+                 "stream)");
         return -1;
     }
     char *fixed;

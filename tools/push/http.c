@@ -154,7 +154,8 @@ int push_http_post(struct push_http *h, const char *body, size_t len, int gzippe
     h->errbuf[0] = '\0';
     h->answer[0] = '\0';
     h->answer_len = 0;
-    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, gzipped ? h->headers_gzip : h->headers_plain);
+    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER,
+                     gzipped ? h->headers_gzip : h->headers_plain);
     curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     CURLcode rc = curl_easy_perform(h->curl);

@@ -276,7 +276,8 @@ static int add_entry(struct app *a, enum push_stream s, int64_t ts, const char *
         size_t k = len;
         if (k > max) {
             k = max;
-            for (int back = 0; back < 3 && k > 1 && ((unsigned char)p[k] & 0xc0) == 0x80; back++)
+            for (int back = 0; back < 3 && k > 1 && ((unsigned char)p[k] & 0xc0) == 0x80;
+                 back++)
                 k--;
         }
         if (a->batch.entries && a->batch.bytes + k > a->cfg.batch_size && send_batch(a))
@@ -421,7 +422,8 @@ static int input_flush(struct input *in, int finish)
 {
     struct qs_error err = {0};
     if (in->split) {
-        int rc = finish ? qs_splitter_finish(in->split, &err) : qs_splitter_flush(in->split, &err);
+        int rc = finish ? qs_splitter_finish(in->split, &err)
+                        : qs_splitter_flush(in->split, &err);
         if (rc < 0 && !in->failed) {
             push_err("%s: %s", in->tail.path, err.text[0] ? err.text : qs_strerror(rc));
             return -1;
@@ -495,7 +497,8 @@ static int input_step(struct input *in, char *buf)
         return 1;
     case PUSH_TAIL_IDLE:
         in->at_end = 1;
-        if (!in->idle_flushed && push_now_ms() - in->last_data_ms >= a->cfg.multiline_wait_ms) {
+        if (!in->idle_flushed &&
+            push_now_ms() - in->last_data_ms >= a->cfg.multiline_wait_ms) {
             in->idle_flushed = 1;
             if (input_flush(in, 0))
                 return -1;
@@ -526,7 +529,8 @@ static int setup(struct app *a)
         a->ts_flags = QS_TS_LOCAL;
     }
     if (qs_config_new(&a->qcfg, &err) < 0 ||
-        (c->record_pattern && qs_config_set_record_pattern(a->qcfg, c->record_pattern, &err) < 0)) {
+        (c->record_pattern &&
+         qs_config_set_record_pattern(a->qcfg, c->record_pattern, &err) < 0)) {
         push_err("%s", err.text);
         return -1;
     }
@@ -600,8 +604,8 @@ int main(int argc, char **argv)
             failed = 1;
             break;
         }
-        if (a->batch.entries && push_now_ms() - a->batch.first_add_ms >= a->cfg.batch_wait_ms &&
-            send_batch(a)) {
+        if (a->batch.entries &&
+            push_now_ms() - a->batch.first_add_ms >= a->cfg.batch_wait_ms && send_batch(a)) {
             failed = 1;
             break;
         }

@@ -157,8 +157,12 @@ static int emit_simple(yaml_emitter_t *em, int which)
     switch (which) {
     case 0: yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING); break;
     case 1: yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1); break;
-    case 2: yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE); break;
-    case 3: yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_FLOW_MAPPING_STYLE); break;
+    case 2:
+        yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+        break;
+    case 3:
+        yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_FLOW_MAPPING_STYLE);
+        break;
     case 4: yaml_mapping_end_event_initialize(&ev); break;
     case 5: yaml_document_end_event_initialize(&ev, 1); break;
     default: yaml_stream_end_event_initialize(&ev); break;
