@@ -238,11 +238,28 @@ normalize_pass(const unsigned char *s, size_t len, unsigned dialect, unsigned ch
             /* The hot loop: a run of ordinary bytes. In place (s == out) needs memmove. */
             size_t st = i;
             if (!checked && s != out) {
+                /* Ordinary bytes, and a single space between two of them (the usual
+                 * separator), are copied as they are: 8 at a time while all are plain. */
                 unsigned char *d = out + o - st;
-                do {
-                    d[i] = s[i];
-                    i++;
-                } while (i < len && cls[s[i]] == C_PLAIN);
+                for (;;) {
+                    while (i + 8 <= len &&
+                           !(cls[s[i]] | cls[s[i + 1]] | cls[s[i + 2]] | cls[s[i + 3]] |
+                             cls[s[i + 4]] | cls[s[i + 5]] | cls[s[i + 6]] | cls[s[i + 7]])) {
+                        memcpy(d + i, s + i, 8);
+                        i += 8;
+                    }
+                    while (i < len && cls[s[i]] == C_PLAIN) {
+                        d[i] = s[i];
+                        i++;
+                    }
+                    if (i + 1 < len && s[i] == ' ' && cls[s[i + 1]] == C_PLAIN) {
+                        d[i] = ' ';
+                        d[i + 1] = s[i + 1];
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
                 o += i - st;
             } else {
                 do
@@ -371,8 +388,17 @@ struct fp_lexer {
     int in_exec;
 };
 
+/* The keywords the fingerprint acts on; K_UNARY marks those after which + or - right
+ * before a number is a sign. */
+enum {
+    K_NONE, K_NULL, K_TRUE, K_FALSE, K_IN, K_VALUES, K_VALUE, K_ASC, K_ORDER, K_BY,
+    K_LIMIT, K_OFFSET, K_OTHER,
+    K_UNARY = 0x100,
+};
+
 struct token {
     enum tok t;
+    int kw;      /* K_* for a T_WORD, else K_NONE */
     size_t b, e; /* the token's bytes s[b, e) */
 };
 
@@ -384,18 +410,6 @@ static unsigned char lower(unsigned char c)
 static int is_hex(unsigned char c)
 {
     return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f');
-}
-
-/* Case-insensitive: is s[b, e) the lowercase word w? */
-static int word_is(const unsigned char *s, size_t b, size_t e, const char *w)
-{
-    size_t n = strlen(w);
-    if (e - b != n)
-        return 0;
-    for (size_t k = 0; k < n; k++)
-        if (lower(s[b + k]) != (unsigned char)w[k])
-            return 0;
-    return 1;
 }
 
 /* A number at s[i] (a digit, or a dot before a digit). *pure is set when it is only
@@ -460,6 +474,48 @@ static int introducer(const unsigned char *s, size_t b, size_t e)
     return s[b] == '_';
 }
 
+/* The keyword s[b, e) is (case-insensitively), or K_NONE. A word counts as a keyword
+ * only when no ? follows at once: "limit?" is what the fingerprint makes of the name
+ * limit1, and must not become the keyword on a second pass. */
+static int classify(const unsigned char *s, size_t b, size_t e, size_t len)
+{
+    static const struct {
+        unsigned char n;
+        char w[9];
+        int id;
+    } words[] = {
+        {2, "in", K_IN | K_UNARY},      {2, "by", K_BY | K_UNARY},
+        {2, "or", K_OTHER | K_UNARY},   {2, "is", K_OTHER | K_UNARY},
+        {2, "on", K_OTHER | K_UNARY},   {2, "as", K_OTHER | K_UNARY},
+        {3, "asc", K_ASC},              {3, "and", K_OTHER | K_UNARY},
+        {3, "not", K_OTHER | K_UNARY},  {3, "set", K_OTHER | K_UNARY},
+        {3, "xor", K_OTHER | K_UNARY},  {3, "div", K_OTHER | K_UNARY},
+        {3, "mod", K_OTHER | K_UNARY},  {3, "all", K_OTHER | K_UNARY},
+        {3, "any", K_OTHER | K_UNARY},  {4, "null", K_NULL},
+        {4, "true", K_TRUE},            {4, "then", K_OTHER | K_UNARY},
+        {4, "else", K_OTHER | K_UNARY}, {4, "when", K_OTHER | K_UNARY},
+        {4, "case", K_OTHER | K_UNARY}, {4, "like", K_OTHER | K_UNARY},
+        {4, "some", K_OTHER | K_UNARY}, {4, "into", K_OTHER | K_UNARY},
+        {5, "false", K_FALSE},          {5, "value", K_VALUE | K_UNARY},
+        {5, "order", K_ORDER},          {5, "limit", K_LIMIT | K_UNARY},
+        {5, "where", K_OTHER | K_UNARY},{6, "values", K_VALUES | K_UNARY},
+        {6, "offset", K_OFFSET | K_UNARY}, {6, "select", K_OTHER | K_UNARY},
+        {6, "having", K_OTHER | K_UNARY},  {6, "return", K_OTHER | K_UNARY},
+        {6, "exists", K_OTHER | K_UNARY},  {7, "between", K_OTHER | K_UNARY},
+        {8, "interval", K_OTHER | K_UNARY},
+    };
+    size_t n = e - b;
+    char w[8];
+    if (n < 2 || n > 8 || (e < len && s[e] == '?'))
+        return K_NONE;
+    for (size_t i = 0; i < n; i++)
+        w[i] = (char)lower(s[b + i]);
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (words[k].n == n && memcmp(words[k].w, w, n) == 0)
+            return words[k].id;
+    return K_NONE;
+}
+
 /* Lex one token at *pos. */
 static void fp_lex(struct fp_lexer *lx, size_t *pos, struct token *tk)
 {
@@ -507,8 +563,10 @@ static void fp_lex(struct fp_lexer *lx, size_t *pos, struct token *tk)
         if (i + 1 < len && s[i + 1] == '*') {
             int closed;
             size_t end = scan_block(s, i, len, lx->pg, &closed);
-            if (i + 2 < len && s[i + 2] == '!' && !lx->in_exec) {
-                /* Lexed as SQL (MySQL runs it), within the same bounds N keeps. */
+            if (i + 2 < len && s[i + 2] == '!' && !lx->in_exec && !lx->pg) {
+                /* Lexed as SQL (MySQL runs it), within the same bounds N keeps. Not in
+                 * PostgreSQL, where it is a plain comment: there comments nest, and the
+                 * bounds could move once the inside is rewritten. */
                 size_t inner = closed ? end - 2 : end;
                 i += 3;
                 while (i < inner && is_digit(s[i]))
@@ -598,6 +656,7 @@ static void fp_lex(struct fp_lexer *lx, size_t *pos, struct token *tk)
     tk->t = c == '?' ? T_VALUE : T_PUNCT;
 out:
     tk->e = i;
+    tk->kw = tk->t == T_WORD ? classify(s, tk->b, i, lx->full_len) : K_NONE;
     *pos = i;
 }
 
@@ -609,34 +668,15 @@ static void fp_lex_sig(struct fp_lexer *lx, size_t *pos, struct token *tk)
     while (tk->t == T_SPACE);
 }
 
-/* A word counts as a keyword only when no ? follows at once: "limit?" is what the
- * fingerprint makes of the name limit1, and must not become the keyword on a second pass. */
-static int kw(const struct fp_lexer *lx, const struct token *tk, const char *w)
+/* Is the token the keyword k? */
+static int kw(const struct token *tk, int k)
 {
-    return tk->t == T_WORD && (tk->e >= lx->full_len || lx->s[tk->e] != '?') &&
-           word_is(lx->s, tk->b, tk->e, w);
+    return (tk->kw & ~K_UNARY) == k;
 }
 
 static int punct(const struct fp_lexer *lx, const struct token *tk, unsigned char c)
 {
     return tk->t == T_PUNCT && lx->s[tk->b] == c;
-}
-
-/* Keywords after which + or - right before a number is a sign. */
-static int unary_keyword(const struct fp_lexer *lx, const struct token *tk)
-{
-    static const char *const words[] = {
-        "select", "where", "and",   "or",    "not",     "then",   "else",   "when",
-        "case",   "in",    "is",    "like",  "between", "set",    "on",     "having",
-        "by",     "return", "as",   "values", "value",  "limit",  "offset", "interval",
-        "xor",    "div",   "mod",   "all",   "any",     "some",   "exists", "into",
-    };
-    if (tk->t != T_WORD || tk->e - tk->b > 8)
-        return 0;
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-        if (kw(lx, tk, words[k]))
-            return 1;
-    return 0;
 }
 
 /* Does the value token start like a number (so that a sign before it is folded in)? */
@@ -645,10 +685,12 @@ static int number_start(const unsigned char *s, const struct token *tk)
     return tk->t == T_VALUE && (is_digit(s[tk->b]) || s[tk->b] == '.');
 }
 
-/* Is the value token glued to a name byte, as the ? of a name like 1_a or a1 is? */
+/* Is the value token glued to what follows: a name byte (as the ? of a name like 1_a is),
+ * or the start of another value (?10 becomes ?? on the first pass)? */
 static int glued(const struct fp_lexer *lx, const struct token *tk)
 {
-    return tk->e < lx->full_len && is_ident(lx->s[tk->e]);
+    unsigned char c = tk->e < lx->full_len ? lx->s[tk->e] : ' ';
+    return is_ident(c) || c == '?' || c == '\'';
 }
 
 /* A value as lists know it: a literal, a parameter, NULL/TRUE/FALSE, or a sign directly
@@ -658,7 +700,7 @@ static int lex_value(struct fp_lexer *lx, size_t *pos)
 {
     struct token tk;
     fp_lex_sig(lx, pos, &tk);
-    if (kw(lx, &tk, "null") || kw(lx, &tk, "true") || kw(lx, &tk, "false"))
+    if (kw(&tk, K_NULL) || kw(&tk, K_TRUE) || kw(&tk, K_FALSE))
         return 1;
     int sign = punct(lx, &tk, '-') || punct(lx, &tk, '+');
     if (sign)
@@ -850,11 +892,11 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
                 size_t p = pos;
                 struct token t1;
                 fp_lex_sig(&l, &p, &t1);
-                if ((punct(&l, &t1, ',') || kw(&l, &t1, "offset")) && lex_value(&l, &p)) {
+                if ((punct(&l, &t1, ',') || kw(&t1, K_OFFSET)) && lex_value(&l, &p)) {
                     struct fp_lexer l3 = l;
                     size_t q = p;
                     fp_lex_sig(&l3, &q, &t1);
-                    if (!punct(&l3, &t1, ',') && !kw(&l3, &t1, "offset")) {
+                    if (!punct(&l3, &t1, ',') && !kw(&t1, K_OFFSET)) {
                         lx = l;
                         pos = p;
                     }
@@ -862,10 +904,10 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
             }
             break;
         case T_WORD:
-            if (kw(&lx, &tk, "null") || kw(&lx, &tk, "true") || kw(&lx, &tk, "false"))
+            if (kw(&tk, K_NULL) || kw(&tk, K_TRUE) || kw(&tk, K_FALSE))
                 goto value;
-            if (kw(&lx, &tk, "in") || kw(&lx, &tk, "values") || kw(&lx, &tk, "value")) {
-                int rows = !kw(&lx, &tk, "in");
+            if (kw(&tk, K_IN) || kw(&tk, K_VALUES) || kw(&tk, K_VALUE)) {
+                int rows = !kw(&tk, K_IN);
                 if (lex_list(&lx, &pos)) {
                     while (rows) { /* VALUES (..), (..): all rows */
                         struct fp_lexer l = lx;
@@ -884,7 +926,7 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
                     break;
                 }
             }
-            if (order_by && kw(&lx, &tk, "asc")) {
+            if (order_by && kw(&tk, K_ASC)) {
                 /* "b ASC, c" -> "b, c"; a space after punctuation stays ("/ *"). */
                 if (!was_glue)
                     pend = 0;
@@ -894,10 +936,10 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
             }
             SEP();
             put_word(&k, &lx, &tk);
-            unary = unary_keyword(&lx, &tk);
-            after_order = kw(&lx, &tk, "order");
-            after_limit = kw(&lx, &tk, "limit");
-            if (was_order && kw(&lx, &tk, "by"))
+            unary = (tk.kw & K_UNARY) != 0;
+            after_order = kw(&tk, K_ORDER);
+            after_limit = kw(&tk, K_LIMIT);
+            if (was_order && kw(&tk, K_BY))
                 order_by = 1;
             break;
         case T_QIDENT:
