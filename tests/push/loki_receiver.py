@@ -34,7 +34,7 @@ class State:
         self.store = open(store, 'a', encoding='utf-8') if store else None
         self.fail = []  # [(status, body)] for the next pushes
         self.newest = {}  # stream key -> newest ts
-        self.c = {'requests': 0, 'statuses': {}, 'stored': 0, 'rejected': 0,
+        self.c = {'requests': 0, 'connections': 0, 'statuses': {}, 'stored': 0, 'rejected': 0,
                   'out_of_order': 0, 'gzip': 0, 'bytes': 0, 'max_decoded': 0,
                   'content_types': {}, 'tenants': {}, 'auth': {}}
 
@@ -42,6 +42,10 @@ class State:
 class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'loki-receiver'
+
+    def setup(self):
+        super().setup()
+        self.pushed = False  # one handler per TCP connection
 
     def log_message(self, fmt, *args):  # quiet: tests read the store, not the log
         pass
@@ -94,6 +98,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(404, 'not found')
         with st.lock:
             st.c['requests'] += 1
+            if not self.pushed:  # TCP connections that carried pushes (keep-alive check)
+                self.pushed = True
+                st.c['connections'] += 1
             st.c['bytes'] += len(body)
             ten = self.headers.get('X-Scope-OrgID') or ''
             st.c['tenants'][ten] = st.c['tenants'].get(ten, 0) + 1

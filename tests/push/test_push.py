@@ -285,6 +285,10 @@ def case_retry(d, status):
     err = run_once(config(d, r.url))
     check_exact(r.store, 2000, '%d then 204' % status)
     check(final_stat(err, 'retries') == 3, '%d: three retries counted' % status)
+    st = r.stats()
+    check(st['connections'] == 1 and st['requests'] >= 4,
+          '%d: one kept-alive connection (%d for %d requests)' % (status, st['connections'],
+                                                                 st['requests']))
     check(final_stat(err, 'dropped') == 0, '%d: nothing dropped' % status)
     r.stop()
 
@@ -484,6 +488,20 @@ def case_config(d):
     run_once(cfg, '--url', r.url, '--label', 'job=override')
     ent = console_entries(r.store)
     check(len(ent) == 10 and ent[0]['stream']['job'] == 'override', 'config: flags override')
+    # Record times without an offset are in timestamps.timezone.
+    for tz, shift in (('UTC', 0), ('Asia/Tokyo', 9 * 3600)):
+        d2 = os.path.join(d, tz.replace('/', '-'))
+        os.mkdir(d2)
+        r2 = Receiver(d2)
+        t = int(time.time()) - 60
+        with open(os.path.join(d2, 'console.log'), 'w') as f:
+            f.write('%s.250  INFO 1 --- [main] c.e.X : tz rec-0\n' %
+                    time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(t)))
+        run_once(config(d2, r2.url), '--timezone', tz)
+        ent = console_entries(r2.store)
+        check(len(ent) == 1 and int(ent[0]['ts']) == (t - shift) * 10**9 + 250 * 10**6,
+              'config: --timezone %s' % tz)
+        r2.stop()
     # The shipped example parses, every key in it known.
     example = os.path.join(HERE, '..', '..', 'tools', 'push', 'push.yaml')
     q = os.path.join(d, 'query.log')
