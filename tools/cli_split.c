@@ -261,7 +261,8 @@ int cmd_split(int argc, char **argv)
         goto done;
     }
     if (console_path && strcmp(console_path, "-") != 0) {
-        out = open(console_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+        /* Truncate only after making sure the output is not the input. */
+        out = open(console_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
         if (out < 0) {
             cli_syserror(errno, "%s: cannot open for writing", console_path);
             goto done;
@@ -270,6 +271,11 @@ int cmd_split(int argc, char **argv)
     if (same_file(in, out)) {
         cli_error("%s: the console output is the input file; choose another --console",
                   in_name);
+        goto done;
+    }
+    struct stat ost;
+    if (out != 1 && fstat(out, &ost) == 0 && S_ISREG(ost.st_mode) && ftruncate(out, 0) != 0) {
+        cli_syserror(errno, "%s: cannot truncate", console_path);
         goto done;
     }
     if (qs_querylog_open(&ql, query_path, 0640, &err)) {

@@ -2,7 +2,7 @@
 # End-to-end tests of the qsplit CLI: cli-test.sh QSPLIT CASE. Each case prints why it
 # failed and exits non-zero.
 set -u
-Q=$1
+Q=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # absolute: cases run in a temp dir
 CASE=$2
 SRC=${QS_SOURCE_ROOT:?}
 EX=$SRC/examples/logs/console.log
