@@ -764,10 +764,12 @@ static void put_lower(struct sink *k, const unsigned char *s, size_t b, size_t e
         put(k, lower(s[i]));
 }
 
-/* One _-separated part of a name. All digits, or an MD5-like 32 hex digits, become ?;
+/* One _-separated part of a name. All digits become ?, and so do 32 hex digits (an MD5)
+ * in a name of several parts (a lone one would look like a value on a second pass);
  * digits ending a part after other bytes become ? (tbl1, shard_07: pt-query-digest groups
  * numbered tables); digits followed by letters stay (rt_5min, 123abc). */
-static void put_segment(struct sink *k, const unsigned char *s, size_t b, size_t e)
+static void put_segment(struct sink *k, const unsigned char *s, size_t b, size_t e,
+                        int multi)
 {
     size_t t = e;
     if (b == e)
@@ -778,15 +780,15 @@ static void put_segment(struct sink *k, const unsigned char *s, size_t b, size_t
         put(k, '?');
         return;
     }
-    int hex = 1;
+    int hex = multi && e - b == 32;
     for (size_t i = b; i < e && hex; i++)
         hex = is_hex(s[i]);
-    if (hex && e - b == 32) {
+    if (hex) {
         put(k, '?');
         return;
     }
     /* What is left before the ? must not become a 32-hex part on a second pass. */
-    hex = t - b == 32;
+    hex = multi && t - b == 32;
     for (size_t i = b; i < t && hex; i++)
         hex = is_hex(s[i]);
     if (hex)
@@ -811,11 +813,12 @@ static void put_word(struct sink *k, const struct fp_lexer *lx, const struct tok
         put(k, s[b++]);
     if (b == tk->e)
         return;
+    int multi = memchr(s + b, '_', tk->e - b) != NULL;
     for (;;) {
         size_t e = b;
         while (e < tk->e && s[e] != '_')
             e++;
-        put_segment(k, s, b, e);
+        put_segment(k, s, b, e, multi);
         if (e >= tk->e)
             break;
         put(k, '_');
