@@ -8,7 +8,8 @@
  *    query.log bytes of feeding it at once;
  *  - every record without SQL is the input bytes from the previous record's end to its
  *    end_offset, unchanged, and records tile the input without gaps;
- *  - a SQL record ends in "QHash":"<its hash>" plus the input's line terminator;
+ *  - a SQL record is its own first bytes (plus "" or " | "), then "QHash":"<its hash>"
+ *    and the input's line terminator;
  *  - every query.log line parses with qs_query_record_parse, carries the record's QHash,
  *    and (unless redacted or repaired as invalid UTF-8) that QHash is qs_hasher_qhash of
  *    its sql. */
@@ -112,7 +113,13 @@ static int on_record(void *user, const struct qs_output *o)
         CHECK(memcmp(tail, "\"QHash\":\"", 9) == 0);
         CHECK(memcmp(tail + 9, o->qhash, QS_HASH_HEX_LEN) == 0);
         CHECK(tail[9 + QS_HASH_HEX_LEN] == '"');
-        /* the kept prefix is the input's own first bytes (up to the separator) */
+        /* what comes before is the record's own first bytes, then "" or " | " */
+        size_t keep = (size_t)(tail - o->console);
+        int verbatim = keep <= src_len && memcmp(o->console, src, keep) == 0;
+        int with_sep = keep >= 3 && keep - 3 <= src_len &&
+                       memcmp(o->console, src, keep - 3) == 0 &&
+                       memcmp(tail - 3, " | ", 3) == 0;
+        CHECK(verbatim || with_sep);
         if (o->query)
             check_query(r, o);
         else

@@ -13,7 +13,10 @@
 # from the example log and hand-written dialect cases (fuzz-normalize).
 set -eu
 
-usage() { echo "usage: fuzz/run-fuzz.sh SECONDS [fuzz-normalize|fuzz-split|fuzz-querylog...]" >&2; exit 2; }
+usage() {
+    echo "usage: fuzz/run-fuzz.sh SECONDS [fuzz-normalize|fuzz-split|fuzz-querylog...]" >&2
+    exit 2
+}
 [ $# -ge 1 ] || usage
 secs=$1
 shift
@@ -24,13 +27,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD:-build-fuzz}
 case "$build" in /*) ;; *) build=$root/$build ;; esac
 targets=${*:-fuzz-normalize fuzz-split fuzz-querylog}
-command -v clang >/dev/null || { echo "run-fuzz: error: clang is missing (apt-get install clang libclang-rt-dev)" >&2; exit 1; }
+die() { echo "run-fuzz: error: $*" >&2; exit 1; }
+command -v clang >/dev/null || die "clang is missing (apt-get install clang libclang-rt-14-dev)"
 
 if [ ! -f "$build/build.ninja" ]; then
     setup_log=$(mktemp)
     CC=clang meson setup "$build" "$root" -Dfuzz=true -Djava=disabled -Dpush=disabled \
         -Dbuildtype=debugoptimized >"$setup_log" 2>&1 ||
-        { cat "$setup_log" >&2; rm -f "$setup_log"; echo "run-fuzz: error: meson setup failed" >&2; exit 1; }
+        { cat "$setup_log" >&2; rm -f "$setup_log"; die "meson setup failed"; }
     rm -f "$setup_log"
 fi
 ninja_targets=""
