@@ -24,9 +24,8 @@ struct qsp_query_fields {
 };
 
 /* Append one record line, `{"QHash":…,"sql":…,…}\n`, to out. Invalid UTF-8 becomes U+FFFD
- * (the count is added to *invalid); tmp is scratch for that. */
-int qsp_query_encode(struct qsp_buf *out, struct qsp_buf *tmp,
-                     const struct qsp_query_fields *f, uint64_t *invalid,
+ * (the count is added to *invalid). On failure out is as it was. */
+int qsp_query_encode(struct qsp_buf *out, const struct qsp_query_fields *f, uint64_t *invalid,
                      struct qs_error *err);
 
 #endif

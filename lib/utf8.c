@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* Length of the well-formed sequence starting at s (1..4), or 0 if it is ill-formed. */
-static size_t seq_len(const unsigned char *s, size_t avail)
+size_t qsp_utf8_seq_len(const unsigned char *s, size_t avail)
 {
     unsigned char c = s[0];
     if (c < 0x80)
@@ -52,7 +52,7 @@ size_t qsp_utf8_valid_prefix(const char *str, size_t len)
             i++;
             continue;
         }
-        size_t n = seq_len(s + i, len - i);
+        size_t n = qsp_utf8_seq_len(s + i, len - i);
         if (n == 0)
             return i;
         i += n;

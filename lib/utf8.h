@@ -5,6 +5,10 @@
 
 #include <stddef.h>
 
+/* Length of the well-formed UTF-8 sequence at s (1 to 4 bytes, avail >= 1), or 0 if the
+ * byte at s does not start one. */
+size_t qsp_utf8_seq_len(const unsigned char *s, size_t avail);
+
 /* Length of the longest prefix of s that is well-formed UTF-8 (RFC 3629: no overlongs, no
  * surrogates, nothing above U+10FFFF). Equals len when s is valid. */
 size_t qsp_utf8_valid_prefix(const char *s, size_t len);

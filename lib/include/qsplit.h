@@ -286,6 +286,20 @@ QS_EXPORT int qs_query_record_parse(const char *line, size_t len,
                                     char qhash[QS_HASH_HEX_LEN + 1], char *sql, size_t cap,
                                     size_t *sql_len);
 
+/* ---- JSON strings ------------------------------------------------------------------ */
+
+/* Largest output of qs_json_quote for len input bytes. */
+QS_EXPORT size_t qs_json_quote_bound(size_t len);
+
+/*
+ * Write s as a JSON string literal, quotes included: exactly the bytes jansson's json_dumpb
+ * writes for that string, after each byte of an ill-formed UTF-8 sequence is replaced by
+ * U+FFFD (*replaced gets their number; may be NULL). The output is always valid UTF-8 JSON.
+ * Thread-safe, no allocation. On QS_ERANGE *out_len is the size needed.
+ */
+QS_EXPORT int qs_json_quote(const char *s, size_t len, char *out, size_t cap, size_t *out_len,
+                            size_t *replaced);
+
 /* ---- timestamps -------------------------------------------------------------------- */
 
 #define QS_TS_LOCAL 0x1u /* timestamps without an offset are local time (TZ), else UTC */
