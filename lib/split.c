@@ -24,7 +24,9 @@ struct qs_splitter {
     struct qs_hasher *hasher;
     struct qsp_seen seen;
 
-    struct qsp_buf rec;      /* the current record: complete lines */
+    struct qsp_buf rec;      /* the current record: complete lines, once copied */
+    const char *view;        /* ... or, until then, where it lies in the caller's chunk */
+    size_t view_len;         /* (records inside one chunk are never copied) */
     struct qsp_prefix pf;    /* its first line's fields, when prefixed */
     int has_rec;
     int prefixed;
@@ -35,7 +37,7 @@ struct qs_splitter {
     int line_spill;          /* the current physical line is being streamed as it comes */
     uint64_t in_off;         /* input offset of the first byte not yet classified */
 
-    struct qsp_buf console, query, tmp, fp;
+    struct qsp_buf console, query, fp;
     struct qs_stats st;
     int finished;
     int failed; /* sticky: the first error stops the splitter */
@@ -93,7 +95,6 @@ void qs_splitter_free(struct qs_splitter **sp)
     qsp_buf_free(&s->line);
     qsp_buf_free(&s->console);
     qsp_buf_free(&s->query);
-    qsp_buf_free(&s->tmp);
     qsp_buf_free(&s->fp);
     free(s);
     *sp = NULL;
@@ -161,7 +162,7 @@ static int make_query(struct qs_splitter *s, const char *sql, size_t sql_len, co
         f.logger_len = logger_len;
     }
     s->query.len = 0;
-    rc = qsp_query_encode(&s->query, &s->tmp, &f, &s->st.invalid_utf8, err);
+    rc = qsp_query_encode(&s->query, &f, &s->st.invalid_utf8, err);
     if (rc)
         return rc;
     *written = 1;
@@ -202,8 +203,9 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
 {
     if (!s->has_rec)
         return 0;
-    const char *r = s->rec.data;
-    size_t n = s->rec.len;
+    const char *r = s->view ? s->view : s->rec.data;
+    size_t n = s->view ? s->view_len : s->rec.len;
+    s->view = NULL;
     struct qs_output o = {.console = r, .console_len = n,
                           .end_offset = s->rec_start + n};
     s->has_rec = 0;
@@ -289,13 +291,30 @@ static int start_passthrough(struct qs_splitter *s, struct qs_error *err)
 {
     s->passthrough = 1;
     s->has_rec = 0;
-    int rc = emit_partial(s, s->rec.data, s->rec.len, s->rec_start + s->rec.len, err);
+    const char *r = s->view ? s->view : s->rec.data;
+    size_t n = s->view ? s->view_len : s->rec.len;
+    int rc = emit_partial(s, r, n, s->rec_start + n, err);
+    s->view = NULL;
     s->rec.len = 0;
     return rc;
 }
 
-/* One line, complete (ends in '\n') or final (at finish), classified and placed. */
-static int process_line(struct qs_splitter *s, const char *line, size_t len,
+/* Copy a record that still lies in the caller's chunk into s->rec: before the chunk goes
+ * away, or before a line from elsewhere is added to it. */
+static int keep_record(struct qs_splitter *s, struct qs_error *err)
+{
+    if (s->has_rec && s->view) {
+        s->rec.len = 0;
+        if (qsp_buf_append(&s->rec, s->view, s->view_len))
+            return fail(s, qsp_error(err, QS_ENOMEM, "out of memory holding a record"));
+    }
+    s->view = NULL;
+    return 0;
+}
+
+/* One line, complete (ends in '\n') or final (at finish), classified and placed. in_chunk
+ * says it lies in the caller's chunk (not in s->line), so it may be used in place. */
+static int process_line(struct qs_splitter *s, const char *line, size_t len, int in_chunk,
                         struct qs_error *err)
 {
     struct qsp_prefix pf;
@@ -314,16 +333,27 @@ static int process_line(struct qs_splitter *s, const char *line, size_t len,
         s->in_off += len;
         return rc;
     }
+    size_t total;
     if (!s->has_rec) {
         s->has_rec = 1;
         s->prefixed = start;
         s->rec_start = s->in_off;
         s->rec.len = 0;
+        s->view = in_chunk ? line : NULL;
+        s->view_len = len;
+        if (!in_chunk && qsp_buf_append(&s->rec, line, len))
+            return fail(s, qsp_error(err, QS_ENOMEM, "out of memory holding a record"));
+        total = len;
+    } else if (s->view && in_chunk && line == s->view + s->view_len) {
+        s->view_len += len;
+        total = s->view_len;
+    } else {
+        if (keep_record(s, err) || qsp_buf_append(&s->rec, line, len))
+            return fail(s, qsp_error(err, QS_ENOMEM, "out of memory holding a record"));
+        total = s->rec.len;
     }
-    if (qsp_buf_append(&s->rec, line, len))
-        return fail(s, qsp_error(err, QS_ENOMEM, "out of memory holding a record"));
     s->in_off += len;
-    if (s->rec.len > s->cfg->max_record)
+    if (total > s->cfg->max_record)
         return start_passthrough(s, err);
     return 0;
 }
@@ -375,7 +405,7 @@ int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len,
             if (qsp_buf_append(&s->line, p, n))
                 return fail(s, qsp_error(err, QS_ENOMEM, "out of memory holding a line"));
             if (nl) {
-                rc = process_line(s, s->line.data, s->line.len, err);
+                rc = process_line(s, s->line.data, s->line.len, 0, err);
                 s->line.len = 0;
             } else if (s->line.len > s->cfg->max_record) {
                 /* Judged by the line alone, as a complete line would be: whether the
@@ -383,10 +413,13 @@ int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len,
                 rc = spill_line(s, err);
             }
         } else {
-            rc = process_line(s, p, n, err);
+            rc = process_line(s, p, n, 1, err);
         }
         p += n;
     }
+    /* The caller may reuse its buffer: a record still open must own its bytes. */
+    if (!rc)
+        rc = keep_record(s, err);
     return rc;
 }
 
@@ -411,7 +444,7 @@ int qs_splitter_finish(struct qs_splitter *s, struct qs_error *err)
         return 0;
     int rc = 0;
     if (s->line.len) {
-        rc = process_line(s, s->line.data, s->line.len, err);
+        rc = process_line(s, s->line.data, s->line.len, 0, err);
         s->line.len = 0;
     }
     s->line_spill = 0;
