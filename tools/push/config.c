@@ -8,6 +8,8 @@
 
 #include <yaml.h>
 
+#include <jansson.h>
+
 #include "push.h"
 
 long push_parse_duration(const char *s)
@@ -116,13 +118,9 @@ static int set_label(struct push_config *c, const char *name, const char *value)
                  "stream)");
         return -1;
     }
-    char *fixed;
-    size_t flen;
-    long bad = push_utf8_repair(value, strlen(value), &fixed, &flen);
-    if (bad < 0)
-        return -1;
-    free(fixed);
-    if (bad || strlen(value) > 2048 || !*value) {
+    json_t *utf8 = json_string(value); /* NULL when value is not valid UTF-8 */
+    json_decref(utf8);
+    if (!utf8 || strlen(value) > 2048 || !*value) {
         push_err("label %s: the value must be 1 to 2048 bytes of UTF-8", name);
         return -1;
     }

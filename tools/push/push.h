@@ -84,6 +84,8 @@ struct push_buf {
     size_t len, cap;
 };
 
+/* Room for extra more bytes; 0 or -1 (out of memory). */
+int push_buf_reserve(struct push_buf *b, size_t extra);
 int push_buf_put(struct push_buf *b, const void *data, size_t len);
 void push_buf_free(struct push_buf *b);
 
@@ -113,10 +115,6 @@ void push_batch_reset(struct push_batch *b);
 void push_batch_free(struct push_batch *b);
 
 /* ---- the body (encode.c) ---- */
-/* Valid UTF-8 copy of s: each invalid byte becomes U+FFFD. Returns the number of bytes
- * replaced; *out is malloc'd (NUL-terminated), *out_len its length, or -1 on ENOMEM. */
-long push_utf8_repair(const char *s, size_t len, char **out, size_t *out_len);
-
 /* Append ["<ts_ns>","<line as a JSON string>"] (with a leading comma when out is not
  * empty). Invalid UTF-8 is replaced, the count added to *repaired. */
 int push_json_entry(struct push_buf *out, int64_t ts_ns, const char *line, size_t len,
