@@ -41,6 +41,14 @@ int main(int argc, char **argv)
         fprintf(f, "\", /* %d */\n", b);
     }
     fputs("};\n", f);
+    fprintf(f, "static const unsigned char qsp_json_escape_len[128] = {");
+    for (int b = 0; b < 128; b++) {
+        char c = (char)b, out[32];
+        size_t n;
+        dump(&c, 1, out, sizeof out, &n);
+        fprintf(f, "%s%zu", b ? ", " : "", n == 3 && out[1] == c ? (size_t)0 : n - 2);
+    }
+    fputs("};\n", f);
     /* json.c tests eight bytes at a time for the usual set: say whether it is jansson's. */
     int standard = 1;
     for (int b = 0; b < 128; b++) {

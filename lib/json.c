@@ -13,19 +13,20 @@ size_t qs_json_quote_bound(size_t len)
 }
 
 #ifndef QSP_JSON_ESCAPES_CONTROL_QUOTE_BACKSLASH
-#error "this jansson escapes other bytes than controls, '\"' and '\\': update plain_word()"
+#error "this jansson escapes other bytes than controls, '\"' and '\\': update special_bytes()"
 #endif
 
-/* Eight bytes at once: all printable ASCII other than '"' and '\\' (the bytes jansson
- * writes as they are, per the generated table). Exact: no false "plain". */
-static int plain_word(uint64_t w)
+/* Eight bytes at once: a high bit in each byte that jansson does not write as it is (per
+ * the generated table: controls, '"', '\\') or that is non-ASCII. The lowest flagged byte
+ * is exact; flags above it may be spurious (borrows), so only the lowest is trusted. */
+static uint64_t special_bytes(uint64_t w)
 {
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
     uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-    uint64_t control = (w - ones * 0x20) & ~w & high; /* a byte < 0x20 */
-    uint64_t quote = (q - ones) & ~q & high;
-    uint64_t bslash = (b - ones) & ~b & high;
-    return ((w & high) | control | quote | bslash) == 0;
+    uint64_t control = (w - ones * 0x20) & ~w;
+    uint64_t quote = (q - ones) & ~q;
+    uint64_t bslash = (b - ones) & ~b;
+    return (w | control | quote | bslash) & high;
 }
 
 /* Append n bytes if they fit; once something did not fit, only count. */
@@ -57,10 +58,12 @@ int qs_json_quote(const char *s, size_t len, char *out, size_t cap, size_t *out_
         if (len - i >= 8) {
             uint64_t w;
             memcpy(&w, u + i, 8);
-            if (plain_word(w)) {
+            uint64_t m = special_bytes(w);
+            if (!m) {
                 i += 8;
                 continue;
             }
+            i += (size_t)__builtin_ctzll(m) >> 3; /* straight to the first flagged byte */
         }
         unsigned char c = u[i];
         if (c >= 0x80) {
@@ -75,8 +78,7 @@ int qs_json_quote(const char *s, size_t len, char *out, size_t cap, size_t *out_
         }
         put(&k, u + run, i - run);
         if (c < 0x80) {
-            const char *e = qsp_json_escape[c];
-            put(&k, e, strlen(e));
+            put(&k, qsp_json_escape[c], qsp_json_escape_len[c]);
         } else {
             put(&k, "\xef\xbf\xbd", 3); /* U+FFFD for each byte of an ill-formed sequence */
             bad++;
