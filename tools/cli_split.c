@@ -207,7 +207,8 @@ static void summary(const struct qs_stats *st, double secs, const char *query_pa
             (unsigned long long)st->records, (unsigned long long)st->sql_records,
             (unsigned long long)st->distinct_qhash);
     if (st->dedupe_resets)
-        fprintf(stderr, " (dedupe table refilled %llu times: a lower bound)",
+        fprintf(stderr, " (at most: the table of seen hashes filled %llu times; raise "
+                        "--dedupe-size for an exact count)",
                 (unsigned long long)st->dedupe_resets);
     fprintf(stderr, "; %llu query records to %s\n", (unsigned long long)st->query_records,
             query_path);
