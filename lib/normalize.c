@@ -386,6 +386,7 @@ struct fp_lexer {
     size_t qend;     /* where the last dollar quote ended */
     int mysql, pg;
     int in_exec;
+    int skip_asc; /* after ORDER BY: ASC (the default) is lexed as whitespace */
 };
 
 /* The keywords the fingerprint acts on; K_UNARY marks those after which + or - right
@@ -657,6 +658,10 @@ static void fp_lex(struct fp_lexer *lx, size_t *pos, struct token *tk)
 out:
     tk->e = i;
     tk->kw = tk->t == T_WORD ? classify(s, tk->b, i, lx->full_len) : K_NONE;
+    /* Dropped like a comment, so that every rule sees the same on a second pass; but not
+     * before ".": "asc.5" is no number, " .5" would be. */
+    if (tk->kw == K_ASC && lx->skip_asc && (i >= lx->full_len || s[i] != '.'))
+        tk->t = T_SPACE;
     *pos = i;
 }
 
@@ -851,10 +856,8 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
     size_t pos = 0, keep = 0;
     int pend = 0;        /* whitespace or a comment since the last output */
     int unary = 1;       /* a + or - here would be a sign */
-    int glue = 0;        /* the last output was punctuation: never drop a space after it */
     int after_order = 0; /* the last token was the keyword ORDER */
     int after_limit = 0; /* the last token was the keyword LIMIT */
-    int order_by = 0;    /* after ORDER BY, until ;: ASC (the default) is dropped */
     struct token tk;
 
 #define SEP()                                                                              \
@@ -869,19 +872,23 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
         if (tk.t == T_END)
             break;
         if (tk.t == T_SPACE) {
-            pend = 1;
+            /* "b ASC, c" -> "b, c": the space goes too where only , ) ; or the end follow
+             * (none of them can join with what is before) */
+            unsigned char nx = tk.e < len ? s[tk.e] : ';';
+            if (tk.kw == K_ASC && (nx == ',' || nx == ')' || nx == ';'))
+                pend = 0;
+            else
+                pend = 1;
             continue;
         }
-        int was_order = after_order, was_limit = after_limit && pend, was_glue = glue;
+        int was_order = after_order, was_limit = after_limit && pend;
         after_order = after_limit = 0;
-        glue = 0;
         switch (tk.t) {
         case T_SEMI:
             SEP();
             put(&k, ';');
             unary = 1;
-            glue = 1;
-            order_by = 0;
+            lx.skip_asc = 0; /* ASC is dropped from ORDER BY to ; */
             continue; /* not kept: trailing semicolons fall off */
         case T_VALUE:
         value:
@@ -929,21 +936,13 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
                     break;
                 }
             }
-            if (order_by && kw(&tk, K_ASC)) {
-                /* "b ASC, c" -> "b, c"; a space after punctuation stays ("/ *"). */
-                if (!was_glue)
-                    pend = 0;
-                glue = was_glue;
-                after_order = was_order;
-                continue;
-            }
             SEP();
             put_word(&k, &lx, &tk);
             unary = (tk.kw & K_UNARY) != 0;
             after_order = kw(&tk, K_ORDER);
             after_limit = kw(&tk, K_LIMIT);
             if (was_order && kw(&tk, K_BY))
-                order_by = 1;
+                lx.skip_asc = 1;
             break;
         case T_QIDENT:
         case T_EXEC_OPEN:
@@ -954,7 +953,7 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
             if (tk.t == T_QIDENT)
                 unary = 0;
             else
-                glue = unary = 1;
+                unary = 1;
             continue;
         case T_PUNCT: {
             unsigned char c = s[tk.b];
@@ -972,7 +971,6 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
             SEP();
             put(&k, c);
             unary = !(c == ')' || c == ']' || c == '}');
-            glue = 1;
             break;
         }
         default:
