@@ -708,6 +708,8 @@ static int lex_value(struct fp_lexer *lx, size_t *pos)
     if (kw(&tk, K_NULL) || kw(&tk, K_TRUE) || kw(&tk, K_FALSE))
         return 1;
     int sign = punct(lx, &tk, '-') || punct(lx, &tk, '+');
+    if (sign && tk.b > 0 && is_ident(lx->s[tk.b - 1]))
+        return 0; /* see the sign rule in qs_fingerprint */
     if (sign)
         fp_lex(lx, pos, &tk);
     return tk.t == T_VALUE && !glued(lx, &tk) && (!sign || number_start(lx->s, &tk));
@@ -957,7 +959,9 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
             continue;
         case T_PUNCT: {
             unsigned char c = s[tk.b];
-            if ((c == '-' || c == '+') && unary) {
+            /* A sign is folded into its number, but not right after a name byte:
+             * "offset+1" -> "offset?" would no longer read as the keyword. */
+            if ((c == '-' || c == '+') && unary && (tk.b == 0 || !is_ident(s[tk.b - 1]))) {
                 struct fp_lexer l = lx;
                 size_t p = pos;
                 struct token n;
