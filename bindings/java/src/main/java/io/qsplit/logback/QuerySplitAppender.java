@@ -49,6 +49,8 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
 
     /** Minimum time between two error reports in the status manager. */
     static final long ERROR_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Default size of the cache of split results (see setCacheEntries). */
+    static final int DEFAULT_CACHE_ENTRIES = 1024;
 
     private final AppenderAttachableImpl<ILoggingEvent> aai = new AppenderAttachableImpl<>();
     private int appenderCount;
@@ -56,6 +58,8 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     private String queryLog = "query.log";
     private final List<String> sqlLoggers = new ArrayList<>();
     private final List<String> sqlRegexes = new ArrayList<>();
+    private final List<String> markerLiterals = new ArrayList<>();
+    private int userRegexes; // sqlRegexes that are not literal markers
     private boolean redact;
     private boolean dedupe;
     private int fieldFlags;
@@ -63,6 +67,7 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     private int dialect;
     private boolean builtinDetectors = true;
     private long maxRecordBytes;
+    private int cacheEntries = DEFAULT_CACHE_ENTRIES;
 
     private volatile Session session;
     private final AtomicLong lastErrorNanos =
@@ -98,6 +103,7 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     /** A PCRE2 regex with a named group {@code sql} (repeatable {@code <sqlRegex>}). */
     public void addSqlRegex(String regex) {
         sqlRegexes.add(regex);
+        userRegexes++;
     }
 
     public void setSqlRegex(String regex) {
@@ -110,8 +116,11 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
      */
     public void setMarkers(String markers) {
         for (String m : markers.split(",")) {
-            if (!m.isEmpty())
-                sqlRegexes.add(markerRegex(m.replaceAll("^\\s+", "")));
+            if (m.isEmpty())
+                continue;
+            String literal = m.replaceAll("^\\s+", "");
+            sqlRegexes.add(markerRegex(literal));
+            markerLiterals.add(literal);
         }
     }
 
@@ -202,6 +211,23 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         this.maxRecordBytes = bytes;
     }
 
+    /**
+     * Entries of the cache of split results (0 turns it off; default 1024). A repeated SQL
+     * message (the same prepared statement, logged again) then costs a lookup instead of a
+     * native split: the replacement message and the query.log record are pure functions
+     * of the logger and the message. Only used when no per-event field (ts, thread) is
+     * configured; messages over 4096 characters are not cached. With dedupe, a hit writes
+     * nothing (the statement's record was written when it was first split); without, a hit
+     * appends the cached record.
+     */
+    public void setCacheEntries(int entries) {
+        this.cacheEntries = Math.max(entries, 0);
+    }
+
+    public int getCacheEntries() {
+        return cacheEntries;
+    }
+
     // ---- lifecycle ---------------------------------------------------------------------
 
     @Override
@@ -245,7 +271,13 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
             if (parent != null && !Files.isDirectory(parent))
                 Files.createDirectories(parent);
             log = QueryLog.open(path, fileMode);
-            return new Session(cfg, log, fieldFlags);
+            SqlPrefilter filter = new SqlPrefilter(sqlLoggers, markerLiterals,
+                userRegexes > 0, builtinDetectors);
+            boolean perEvent = (fieldFlags
+                & (SplitConfig.FIELD_THREAD | SplitConfig.FIELD_TIMESTAMP)) != 0;
+            SplitCache cache = cacheEntries > 0 && !perEvent ? new SplitCache(cacheEntries)
+                : null;
+            return new Session(cfg, log, fieldFlags, dedupe, filter, cache);
         } catch (IOException | RuntimeException e) {
             if (log != null)
                 log.close();
@@ -276,32 +308,87 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     @Override
     protected void append(ILoggingEvent event) {
         Session s = session;
-        aai.appendLoopOnAppenders(s == null ? event : split(s, event));
-    }
-
-    private ILoggingEvent split(Session s, ILoggingEvent event) {
+        if (s == null) {
+            aai.appendLoopOnAppenders(event);
+            return;
+        }
         String message = event.getFormattedMessage();
-        if (message == null)
-            return event;
+        String logger = event.getLoggerName();
+        if (message == null || !s.filter.mayCarrySql(logger, message)) {
+            aai.appendLoopOnAppenders(event); // certainly no SQL: no copy, no native call
+            return;
+        }
+        SplitCache cache = s.cache;
+        int key = cache == null ? 0 : SplitCache.hash(logger, message);
+        SplitCache.Entry hit = null;
+        if (key != 0) {
+            hit = cache.get(key, logger, message);
+            if (hit != null && hit.record == null) {
+                // Deduped: the record was written when the statement was first split.
+                aai.appendLoopOnAppenders(new SplitLoggingEvent(event, hit.console));
+                return;
+            }
+            if (hit == null && !cache.admit(key))
+                key = 0; // first sighting: split without caching
+        }
+        // The splitter stays borrowed until the event is forwarded: stop() waits for it,
+        // so an event whose record was written is never dropped by stopped children.
         Pooled p = s.borrow();
-        if (p == null)
-            return event; // stopping
+        if (p == null) {
+            aai.appendLoopOnAppenders(event); // stopping
+            return;
+        }
+        boolean discard = false;
+        ILoggingEvent out = event;
         try {
-            byte[] console = p.splitter.eventAppend(s.log, utf8(event.getLoggerName()),
-                message.getBytes(StandardCharsets.UTF_8), s.threadOf(event), s.tsOf(event));
-            if (console == null)
-                return event;
-            return new SplitLoggingEvent(event, new String(console, StandardCharsets.UTF_8));
+            if (hit != null) {
+                s.log.append(hit.record);
+                out = new SplitLoggingEvent(event, hit.console);
+            } else {
+                out = split(s, p, event, logger, message, key);
+            }
         } catch (QsplitException e) {
+            // With dedupe the splitter has marked this QHash as seen although its record
+            // was not written: a fresh splitter writes it the next time.
+            discard = s.dedupe;
             reportError("qsplit: " + queryLog + ": " + e.getMessage()
                 + "; forwarding the event with its SQL", e);
-            return event;
         } catch (RuntimeException e) {
+            discard = s.dedupe;
             reportError("qsplit: unexpected failure; forwarding the event unchanged", e);
-            return event;
-        } finally {
-            s.giveBack(p);
         }
+        try {
+            aai.appendLoopOnAppenders(out);
+        } finally {
+            if (discard)
+                s.discard(p);
+            else
+                s.giveBack(p);
+        }
+    }
+
+    /** The core's split of one event (cached when key != 0); the event itself if no SQL. */
+    private static ILoggingEvent split(Session s, Pooled p, ILoggingEvent event, String logger,
+        String message, int key) {
+        String console;
+        if (key != 0 && !s.dedupe) {
+            // Every event appends a record: keep it for the hits.
+            Splitter.Result r = p.splitter.event(logger, message, null, null);
+            if (r == null)
+                return event;
+            s.log.append(r.query);
+            console = r.console;
+            s.cache.put(new SplitCache.Entry(key, logger, message, console, r.query));
+        } else {
+            byte[] c = p.splitter.eventAppend(s.log, utf8(logger),
+                message.getBytes(StandardCharsets.UTF_8), s.threadOf(event), s.tsOf(event));
+            if (c == null)
+                return event;
+            console = new String(c, StandardCharsets.UTF_8);
+            if (key != 0)
+                s.cache.put(new SplitCache.Entry(key, logger, message, console, null));
+        }
+        return new SplitLoggingEvent(event, console);
     }
 
     private static byte[] utf8(String s) {
@@ -341,13 +428,20 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         final QueryLog log;
         final boolean wantThread;
         final boolean wantTs;
+        final boolean dedupe;
+        final SqlPrefilter filter;
+        final SplitCache cache; // null: off
         final ConcurrentLinkedQueue<Pooled> pool = new ConcurrentLinkedQueue<>();
         final List<Pooled> all = new CopyOnWriteArrayList<>();
         volatile boolean closed;
 
-        Session(SplitConfig cfg, QueryLog log, int fields) {
+        Session(SplitConfig cfg, QueryLog log, int fields, boolean dedupe, SqlPrefilter filter,
+            SplitCache cache) {
             this.cfg = cfg;
             this.log = log;
+            this.dedupe = dedupe;
+            this.filter = filter;
+            this.cache = cache;
             this.wantThread = (fields & SplitConfig.FIELD_THREAD) != 0;
             this.wantTs = (fields & SplitConfig.FIELD_TIMESTAMP) != 0;
         }
@@ -390,6 +484,13 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
             pool.offer(p);
         }
 
+        /** Free a borrowed splitter instead of giving it back; close() skips it. */
+        void discard(Pooled p) {
+            all.remove(p);
+            p.splitter.close();
+            p.state.set(2);
+        }
+
         void close() {
             synchronized (this) {
                 closed = true;
@@ -397,7 +498,10 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             boolean leak = false;
             for (Pooled p : all) {
-                while (!p.state.compareAndSet(0, 2)) {
+                boolean claimed;
+                while (!(claimed = p.state.compareAndSet(0, 2))) {
+                    if (p.state.get() == 2)
+                        break; // discarded by its borrower, already freed
                     if (System.nanoTime() > deadline) {
                         leak = true; // a thread is stuck inside a call: never free under it
                         break;
@@ -405,7 +509,7 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
                     Thread.onSpinWait();
                     Thread.yield();
                 }
-                if (p.state.get() == 2)
+                if (claimed)
                     p.splitter.close();
             }
             pool.clear();
