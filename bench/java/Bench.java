@@ -27,7 +27,9 @@ import io.qsplit.logback.SplitLoggingEvent;
 /**
  * Per-event cost of logging MyBatis statements:
  *   (a) plain logback, the full SQL to a FileAppender;
- *   (b) QuerySplitAppender (JNI into libqsplit) in front of the same FileAppender;
+ *   (b) QuerySplitAppender (JNI into libqsplit) in front of the same FileAppender, as
+ *       configured by default (its cache of split results on);
+ *   (b0) the same with the cache off (cacheEntries 0): every SQL event split by the core;
  *   (c) the same split in pure Java (hand normalizer, MessageDigest MD5, hand JSON escaper,
  *       one FileChannel write per record) in front of the same FileAppender.
  * Warm-up, then the median of several measured rounds, at 1 and 8 threads. Printed per
@@ -39,6 +41,8 @@ public final class Bench {
     static final String PATTERN =
         "%d{yyyy-MM-dd HH:mm:ss.SSS} %5p 4242 --- [%15.15t] %-40.40logger{39} : %m%n";
     static final String MAPPER = "com.example.mapper.OrderMapper.selectByCustomer";
+
+    static final int ALL_SQL = 0, TRIPLE = 1, DISTINCT = 2;
 
     static String[] statements(int n, long seed) {
         Random r = new Random(seed);
@@ -84,7 +88,7 @@ public final class Bench {
 
     /** {wall ns per event, CPU ns per event (all logging threads)}, medians of the rounds. */
     static double[] run(String name, Scenario sc, int threads, int perThread, String[] sql,
-        boolean triple, Path root, int rounds) throws Exception {
+        int shape, Path root, int rounds) throws Exception {
         double[] nsPerEvent = new double[rounds];
         double[] cpuPerEvent = new double[rounds];
         java.lang.management.ThreadMXBean mx =
@@ -106,8 +110,12 @@ public final class Bench {
                 ts.add(new Thread(() -> {
                     long c0 = mx.getCurrentThreadCpuTime();
                     for (int i = 0; i < events; i++) {
-                        // triple: what MyBatis logs per statement, one event in three is SQL
-                        if (!triple || i % 3 == 0)
+                        // triple: what MyBatis logs per statement, one event in three is SQL;
+                        // distinct: every statement new (literals inlined), no repeats
+                        if (shape == DISTINCT)
+                            log.debug("==>  Preparing: {} AND o.id = {}",
+                                sql[(i * 31 + id) % sql.length], (long) id << 32 | i);
+                        else if (shape != TRIPLE || i % 3 == 0)
                             log.debug("==>  Preparing: {}", sql[(i * 31 + id) % sql.length]);
                         else if (i % 3 == 1)
                             log.debug("==> Parameters: {}(Long), {}(String)", i, "PAID");
@@ -281,6 +289,25 @@ public final class Bench {
         }
     }
 
+    /** (b): the QuerySplitAppender; cacheEntries < 0 keeps its default. */
+    static QuerySplitAppender qsplit(LoggerContext ctx, FileAppender<ILoggingEvent> file,
+        Path dir, boolean dedupe, int cacheEntries) {
+        QuerySplitAppender q = new QuerySplitAppender();
+        q.setContext(ctx);
+        q.setName("SQL");
+        q.setQueryLog(dir.resolve("query.log").toString());
+        q.setDedupe(dedupe);
+        if (cacheEntries >= 0)
+            q.setCacheEntries(cacheEntries);
+        q.addAppender(file);
+        q.start();
+        if (!ctx.getStatusManager().getCopyOfStatusList().stream()
+            .noneMatch(s -> s.getLevel() == ch.qos.logback.core.status.Status.ERROR))
+            throw new IllegalStateException("QuerySplitAppender did not start cleanly: "
+                + ctx.getStatusManager().getCopyOfStatusList());
+        return q;
+    }
+
     public static void main(String[] args) throws Exception {
         int perThread1 = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
@@ -294,45 +321,37 @@ public final class Bench {
             + " FileAppender (immediateFlush), pattern of Spring Boot%n", sql.length,
             bytes / sql.length);
 
-        for (int mode = 0; mode < 3; mode++) {
+        String[] titles = {
+            "every event is SQL, dedupe off (a query.log record per event)",
+            "every event is SQL, dedupe on (each statement's record once per splitter)",
+            "MyBatis triple (Preparing, Parameters, Total), dedupe off",
+            "every event a new statement (literals inlined, no repeats), dedupe off"};
+        for (int mode = 0; mode < titles.length; mode++) {
             final boolean dedupe = mode == 1;
-            final boolean triple = mode == 2;
+            final int shape = mode == 2 ? TRIPLE : mode == 3 ? DISTINCT : ALL_SQL;
             Scenario a = (ctx, file, dir) -> file;
-            Scenario b = (ctx, file, dir) -> {
-                QuerySplitAppender q = new QuerySplitAppender();
-                q.setContext(ctx);
-                q.setName("SQL");
-                q.setQueryLog(dir.resolve("query.log").toString());
-                q.setDedupe(dedupe);
-                q.addAppender(file);
-                q.start();
-                if (!ctx.getStatusManager().getCopyOfStatusList().stream()
-                    .noneMatch(s -> s.getLevel() == ch.qos.logback.core.status.Status.ERROR))
-                    throw new IllegalStateException("QuerySplitAppender did not start cleanly: "
-                        + ctx.getStatusManager().getCopyOfStatusList());
-                return q;
-            };
+            Scenario b = (ctx, file, dir) -> qsplit(ctx, file, dir, dedupe, -1);
+            Scenario b0 = (ctx, file, dir) -> qsplit(ctx, file, dir, dedupe, 0);
             Scenario c = (ctx, file, dir) -> {
                 JavaSplitAppender j = new JavaSplitAppender(file, dir.resolve("query.log"), dedupe);
                 j.setContext(ctx);
                 j.start();
                 return j;
             };
-            System.out.printf("%n-- %s --%n", new String[] {
-                "every event is SQL, dedupe off (a query.log record per event)",
-                "every event is SQL, dedupe on (each statement's record once per splitter)",
-                "MyBatis triple (Preparing, Parameters, Total), dedupe off"}[mode]);
-            System.out.printf("%-8s %-5s %12s %12s %14s %7s %7s%n", "threads", "ns", "(a) logback",
-                "(b) qsplit", "(c) pure Java", "b/a", "b/c");
+            System.out.printf("%n-- %s --%n", titles[mode]);
+            System.out.printf("%-8s %-5s %12s %12s %12s %14s %7s %7s %7s%n", "threads", "ns",
+                "(a) logback", "(b) qsplit", "(b0) no cache", "(c) pure Java", "b/a", "b0/a",
+                "b/c");
             for (int threads : new int[] {1, 8}) {
                 int per = Math.max(perThread1 / threads, 1000);
-                double[] ta = run("a", a, threads, per, sql, triple, root, rounds);
-                double[] tb = run("b", b, threads, per, sql, triple, root, rounds);
-                double[] tc = run("c", c, threads, per, sql, triple, root, rounds);
+                double[] ta = run("a", a, threads, per, sql, shape, root, rounds);
+                double[] tb = run("b", b, threads, per, sql, shape, root, rounds);
+                double[] tb0 = run("b0", b0, threads, per, sql, shape, root, rounds);
+                double[] tc = run("c", c, threads, per, sql, shape, root, rounds);
                 for (int k = 0; k < 2; k++)
-                    System.out.printf("%-8s %-5s %12.0f %12.0f %14.0f %7.2f %7.2f%n",
+                    System.out.printf("%-8s %-5s %12.0f %12.0f %12.0f %14.0f %7.2f %7.2f %7.2f%n",
                         k == 0 ? String.valueOf(threads) : "", k == 0 ? "wall" : "cpu", ta[k],
-                        tb[k], tc[k], tb[k] / ta[k], tb[k] / tc[k]);
+                        tb[k], tb0[k], tc[k], tb[k] / ta[k], tb0[k] / ta[k], tb[k] / tc[k]);
             }
         }
         deleteTree(root);
