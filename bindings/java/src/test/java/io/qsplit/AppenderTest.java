@@ -281,6 +281,28 @@ public class AppenderTest extends AppenderTestBase {
     }
 
     @Test
+    public void messagesOverMaxRecordBytesPassUnsplit() throws Exception {
+        Path ql = queryLog("limit");
+        newAppender(ql.toString());
+        app.setMaxRecordBytes(1024);
+        app.start();
+        logger(MAPPER);
+        String fits = "==>  Preparing: SELECT '" + "x".repeat(900) + "'";
+        String bytesOver = "==>  Preparing: SELECT '" + "é".repeat(600) + "'"; // 600 chars
+        String charsOver = "==>  Preparing: SELECT '" + "x".repeat(2000) + "'";
+        for (String m : new String[] {fits, bytesOver, charsOver, fits}) {
+            LoggingEvent ev = event(MAPPER, m, null);
+            app.doAppend(ev);
+            ILoggingEvent out = list.list.get(list.list.size() - 1);
+            if (m == fits)
+                assertTrue(out instanceof SplitLoggingEvent);
+            else
+                assertSame(ev, out);
+        }
+        assertEquals(2, records(ql).size());
+    }
+
+    @Test
     public void stopClosesAndStopsChildren() throws Exception {
         Path ql = queryLog("stop");
         newAppender(ql.toString()).start();

@@ -51,6 +51,8 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     static final long ERROR_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Default size of the cache of split results (see setCacheEntries). */
     static final int DEFAULT_CACHE_ENTRIES = 1024;
+    /** The core's default QS_LIMIT_RECORD_BYTES. */
+    static final long DEFAULT_MAX_RECORD_BYTES = 8L << 20;
 
     private final AppenderAttachableImpl<ILoggingEvent> aai = new AppenderAttachableImpl<>();
     private int appenderCount;
@@ -277,7 +279,8 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
                 & (SplitConfig.FIELD_THREAD | SplitConfig.FIELD_TIMESTAMP)) != 0;
             SplitCache cache = cacheEntries > 0 && !perEvent ? new SplitCache(cacheEntries)
                 : null;
-            return new Session(cfg, log, fieldFlags, dedupe, filter, cache);
+            return new Session(cfg, log, fieldFlags, dedupe, filter, cache,
+                maxRecordBytes > 0 ? maxRecordBytes : DEFAULT_MAX_RECORD_BYTES);
         } catch (IOException | RuntimeException e) {
             if (log != null)
                 log.close();
@@ -314,7 +317,8 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         }
         String message = event.getFormattedMessage();
         String logger = event.getLoggerName();
-        if (message == null || !s.filter.mayCarrySql(logger, message)) {
+        if (message == null || !s.filter.mayCarrySql(logger, message)
+            || s.oversized(message)) {
             aai.appendLoopOnAppenders(event); // certainly no SQL: no copy, no native call
             return;
         }
@@ -431,12 +435,14 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         final boolean dedupe;
         final SqlPrefilter filter;
         final SplitCache cache; // null: off
+        final long maxRecordBytes;
         final ConcurrentLinkedQueue<Pooled> pool = new ConcurrentLinkedQueue<>();
         final List<Pooled> all = new CopyOnWriteArrayList<>();
         volatile boolean closed;
 
         Session(SplitConfig cfg, QueryLog log, int fields, boolean dedupe, SqlPrefilter filter,
-            SplitCache cache) {
+            SplitCache cache, long maxRecordBytes) {
+            this.maxRecordBytes = maxRecordBytes;
             this.cfg = cfg;
             this.log = log;
             this.dedupe = dedupe;
@@ -444,6 +450,19 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
             this.cache = cache;
             this.wantThread = (fields & SplitConfig.FIELD_THREAD) != 0;
             this.wantTs = (fields & SplitConfig.FIELD_TIMESTAMP) != 0;
+        }
+
+        /**
+         * Over maxRecordBytes in UTF-8: forwarded unsplit, as the CLI passes such records
+         * through (the core's event call does not apply the limit itself). Encodes only
+         * when the char count cannot settle it.
+         */
+        boolean oversized(String m) {
+            long n = m.length();
+            if (n * 3 <= maxRecordBytes)
+                return false;
+            return n > maxRecordBytes
+                || m.getBytes(StandardCharsets.UTF_8).length > maxRecordBytes;
         }
 
         byte[] threadOf(ILoggingEvent e) {
