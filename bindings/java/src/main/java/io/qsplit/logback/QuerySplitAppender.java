@@ -40,6 +40,10 @@ import io.qsplit.Splitter;
  * every event is forwarded unchanged; when an append fails, that event is forwarded
  * unchanged (SQL included). Errors go to the status manager, rate-limited.
  *
+ * <p>Speed: an event that certainly carries no SQL by the core's rules ({@link SqlPrefilter})
+ * is forwarded without copying its message or calling into C; a repeated SQL message is
+ * served from a bounded cache of the core's results ({@link SplitCache}).
+ *
  * <p>Threads: no lock on the hot path; native splitters (not thread-safe) come from a
  * lock-free pool, one per concurrently logging thread, freed on stop. A ThreadLocal would
  * leak a native handle per dead thread.
