@@ -43,6 +43,7 @@ struct qsp_recpat {
     int jit;        /* JIT-compiled (both codes): match with pcre2_jit_match */
     int is_default; /* the default: a cheap byte pre-check rejects most lines first */
     int g_ts, g_level, g_thread, g_logger, g_msg; /* group numbers, 0 = absent */
+    unsigned char first[256]; /* see qsp_recpat_first_bytes */
 };
 
 struct qsp_recmatch {
@@ -56,6 +57,34 @@ static int group_number(const pcre2_code *code, const char *name)
 {
     int n = pcre2_substring_number_from_name(code, (PCRE2_SPTR)name);
     return n > 0 ? n : 0;
+}
+
+/* Which bytes can begin a match: a fixed first code unit, or PCRE2's first-unit bitmap. */
+static void first_bytes(const pcre2_code *code, unsigned char first[256])
+{
+    uint32_t type = 0, unit = 0, minlen = 0;
+    const uint8_t *map = NULL;
+    memset(first, 1, 256);
+    if (pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlen) != 0 || minlen == 0 ||
+        pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type) != 0)
+        return;
+    if (type == 1 && pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 &&
+        unit < 256) {
+        memset(first, 0, 256);
+        first[unit] = 1;
+        /* a letter may be caseless (PCRE2 does not say): allow both cases */
+        if (unit < 128 && ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z'))
+            first[unit ^ 0x20] = 1;
+    } else if (type == 0 && pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &map) == 0 &&
+               map) {
+        for (int b = 0; b < 256; b++)
+            first[b] = (map[b / 8] >> (b % 8)) & 1;
+    }
+}
+
+const unsigned char *qsp_recpat_first_bytes(const struct qsp_recpat *p)
+{
+    return p->first;
 }
 
 int qsp_recpat_new(struct qsp_recpat **out, const char *pattern, struct qs_error *err)
@@ -95,6 +124,7 @@ int qsp_recpat_new(struct qsp_recpat **out, const char *pattern, struct qs_error
             p->plain = NULL;
         }
     }
+    first_bytes(p->code, p->first);
     p->g_ts = group_number(p->code, "ts");
     p->g_level = group_number(p->code, "level");
     p->g_thread = group_number(p->code, "thread");

@@ -22,6 +22,11 @@ int qsp_recmatch_new(struct qsp_recmatch **out, const struct qsp_recpat *p,
                      struct qs_error *err);
 void qsp_recmatch_free(struct qsp_recmatch **m);
 
+/* A 256-entry table: 1 for each byte a line this pattern matches can begin with (from
+ * PCRE2's first code unit information; all 1 when PCRE2 cannot tell, or the pattern can
+ * match an empty line). A line beginning with a 0 byte never starts a record. */
+const unsigned char *qsp_recpat_first_bytes(const struct qsp_recpat *p);
+
 /* Offsets into the line; a field that is absent has len 0. */
 struct qsp_prefix {
     size_t ts_off, ts_len;
