@@ -273,9 +273,13 @@ normalize_pass(const unsigned char *s, size_t len, unsigned dialect, unsigned ch
         }
         switch (k) {
         case C_SPACE:
-            do
+            i++;
+            /* Indentation (MyBatis logs SQL as written in the mapper XML): eight blanks
+             * at a time, then byte by byte. */
+            for (uint64_t w; i + 8 <= len && (memcpy(&w, s + i, 8), w == 0x2020202020202020ull);)
+                i += 8;
+            while (i < len && is_space(s[i]))
                 i++;
-            while (i < len && is_space(s[i]));
             SEPARATE();
             continue;
         case C_SEMI:
