@@ -508,6 +508,12 @@ int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev, const ch
         return qsp_error(err, QS_EINVAL, "qs_splitter_event: NULL argument");
     *console = *query = NULL;
     *console_len = *query_len = 0;
+    if (ev->message_len > s->cfg->max_record) {
+        /* As in a stream: a record over the limit passes unsplit. */
+        s->st.records++;
+        s->st.oversized++;
+        return 0;
+    }
     struct qsp_sql_span sp;
     int rc = qsp_detect(s->cfg->detector, s->dc, ev->logger ? ev->logger : "",
                         ev->logger_len, ev->message ? ev->message : "", ev->message_len, &sp);

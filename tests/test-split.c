@@ -402,8 +402,27 @@ static void test_event(const struct qs_config *cfg)
     CHECK_INT(qs_splitter_event(s, &plain, &console, &clen, &query, &qlen, NULL), 0);
     CHECK(console == NULL && query == NULL);
     CHECK_INT(qs_splitter_event(s, NULL, &console, &clen, &query, &qlen, NULL), QS_EINVAL);
-    qs_hasher_free(&h);
     qs_splitter_free(&s);
+
+    /* Over the record limit an event passes unsplit, as a record in a stream would. */
+    struct qs_config *small = NULL;
+    CHECK_INT(qs_config_new(&small, NULL), 0);
+    CHECK_INT(qs_config_set_limit(small, QS_LIMIT_RECORD_BYTES, 1024), 0);
+    CHECK_INT(qs_splitter_new(&s, small, NULL, NULL, NULL), 0);
+    char big[2048] = "==>  Preparing: SELECT ";
+    memset(big + 23, 'x', sizeof big - 23);
+    struct qs_event over = {.logger = "m", .logger_len = 1, .message = big,
+                            .message_len = sizeof big};
+    CHECK_INT(qs_splitter_event(s, &over, &console, &clen, &query, &qlen, NULL), 0);
+    CHECK(console == NULL && query == NULL);
+    over.message_len = 1000;
+    CHECK_INT(qs_splitter_event(s, &over, &console, &clen, &query, &qlen, NULL), 1);
+    struct qs_stats st;
+    qs_splitter_get_stats(s, &st);
+    CHECK_INT(st.oversized, 1);
+    qs_hasher_free(&h);
+    qs_splitter_free(&s); /* before the configuration it borrows */
+    qs_config_free(&small);
 }
 
 int main(void)
@@ -424,6 +443,21 @@ int main(void)
         test_chunking(cfg, ex, len);
         free(ex);
     }
+    /* A custom pattern with a fixed first byte: continuation lines are taken together
+     * (they cannot start with '@'), and chunking still changes nothing. */
+    struct qs_config *at = NULL;
+    CHECK_INT(qs_config_new(&at, NULL), 0);
+    CHECK_INT(qs_config_set_record_pattern(at, "@(?<ts>\\d+) (?<logger>\\S+) : ", NULL), 0);
+    static const char custom[] = "@1 a.Mapper : ==>  Preparing: SELECT a,\n  b\n@x not a start\n"
+                                 "@2 b : hello\n\n\n@3 c : ==>  Preparing: SELECT 1\n  @ FROM t\n";
+    struct capture c1;
+    CHECK_INT(run(at, custom, sizeof custom - 1, 0, &c1), 0);
+    CHECK_INT(c1.calls, 3);
+    CHECK(strstr(c1.query, "SELECT a,\\n  b\\n@x not a start") != NULL);
+    CHECK(strstr(c1.query, "SELECT 1\\n  @ FROM t") != NULL);
+    capture_free(&c1);
+    test_chunking(at, custom, sizeof custom - 1);
+    qs_config_free(&at);
     test_passthrough_exact(cfg);
     test_oversized();
     test_huge_line(cfg);

@@ -252,8 +252,8 @@ struct qs_event {
 /*
  * Split one event. Returns 1 when the message carried SQL: *console is the replacement
  * message (no newline) and *query the query.log line (ending in '\n', or NULL when deduped);
- * both are owned by s and valid until the next call on s. Returns 0 when there is no SQL
- * (outputs set to NULL), or a negative error.
+ * both are owned by s and valid until the next call on s. Returns 0 when there is no SQL or
+ * the message is over QS_LIMIT_RECORD_BYTES (outputs set to NULL), or a negative error.
  */
 QS_EXPORT int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev,
                                 const char **console, size_t *console_len,
