@@ -141,6 +141,18 @@ int push_http_post(struct push_http *h, const char *body, size_t len, int gzippe
 /* The URL with any user:password@ removed, for messages. */
 const char *push_http_safe_url(const struct push_http *h);
 
+/* What an answer means for a batch of `entries` (verdict.c). */
+enum push_verdict {
+    PUSH_VERDICT_SENT,      /* 2xx: acknowledged */
+    PUSH_VERDICT_RETRY,     /* no answer, 429 or 5xx: send again after a backoff */
+    PUSH_VERDICT_TOO_LARGE, /* 500 "larger than max": never succeeds, all dropped */
+    PUSH_VERDICT_REFUSED,   /* other status: not retried, *dropped of them refused */
+};
+/* *dropped is set to the entries lost for good (0 unless TOO_LARGE or REFUSED; at most
+ * entries; from Loki's "total ignored: N" when a 400 names it). */
+enum push_verdict push_http_verdict(const struct push_http_result *r, uint64_t entries,
+                                    uint64_t *dropped);
+
 /* ---- positions (positions.c) ---- */
 struct push_position {
     char *path;
