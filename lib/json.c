@@ -50,7 +50,7 @@ int qs_json_quote(const char *s, size_t len, char *out, size_t cap, size_t *out_
 {
     if ((!s && len) || !out || !out_len)
         return QS_EINVAL;
-    const unsigned char *u = (const unsigned char *)s;
+    const unsigned char *u = (const unsigned char *)(s ? s : ""); /* memcpy(NULL) is UB */
     struct sink k = {out, cap, 0, 0};
     size_t bad = 0, i = 0, run = 0; /* u[run..i) is copied as it is */
     put(&k, "\"", 1);
