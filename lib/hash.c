@@ -5,13 +5,13 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 
+#include "buf.h"
 #include "error.h"
 
 struct qs_hasher {
     EVP_MD *md; /* fetched once: EVP_MD_fetch per call costs a provider lookup */
     EVP_MD_CTX *ctx;
-    char *scratch; /* normalized or fingerprinted text */
-    size_t cap;
+    struct qsp_buf scratch; /* normalized or fingerprinted text */
 };
 
 static int crypto_error(struct qs_error *err, const char *what)
@@ -54,7 +54,7 @@ void qs_hasher_free(struct qs_hasher **hp)
     struct qs_hasher *h = *hp;
     EVP_MD_CTX_free(h->ctx);
     EVP_MD_free(h->md);
-    free(h->scratch);
+    qsp_buf_free(&h->scratch);
     free(h);
     *hp = NULL;
 }
@@ -79,19 +79,11 @@ static int md5(struct qs_hasher *h, const void *data, size_t len, unsigned char 
     return 0;
 }
 
+/* Room for need bytes of scratch (its old contents are not kept). */
 static int reserve(struct qs_hasher *h, size_t need)
 {
-    if (need <= h->cap)
-        return 0;
-    size_t cap = h->cap ? h->cap : 4096;
-    while (cap < need)
-        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    char *p = realloc(h->scratch, cap);
-    if (!p)
-        return QS_ENOMEM;
-    h->scratch = p;
-    h->cap = cap;
-    return 0;
+    h->scratch.len = 0;
+    return qsp_buf_reserve(&h->scratch, need);
 }
 
 int qs_hasher_md5_hex(struct qs_hasher *h, const void *data, size_t len,
@@ -114,9 +106,9 @@ int qsp_hasher_qhash_raw(struct qs_hasher *h, const char *sql, size_t len, unsig
     size_t n = 0;
     int rc = reserve(h, qs_normalize_bound(len) + 1);
     if (rc == 0)
-        rc = qs_normalize(sql, len, dialect, h->scratch, h->cap, &n);
+        rc = qs_normalize(sql, len, dialect, h->scratch.data, h->scratch.cap, &n);
     if (rc == 0)
-        rc = md5(h, h->scratch, n, raw);
+        rc = md5(h, h->scratch.data, n, raw);
     if (rc == 0 && hex)
         to_hex(raw, hex);
     return rc;
@@ -131,16 +123,17 @@ int qs_hasher_qhash(struct qs_hasher *h, const char *sql, size_t len, unsigned d
     return qsp_hasher_qhash_raw(h, sql, len, dialect, raw, out);
 }
 
-int qsp_hasher_fingerprint(struct qs_hasher *h, const char *sql, size_t len, unsigned dialect,
-                           const char **fp, size_t *fp_len)
+/* The fingerprint of sql in the hasher's scratch (valid until the next call on h). */
+static int fingerprint(struct qs_hasher *h, const char *sql, size_t len, unsigned dialect,
+                       const char **fp, size_t *fp_len)
 {
     if (!h || (!sql && len))
         return QS_EINVAL;
     int rc = reserve(h, qs_fingerprint_bound(len) + 1);
     if (rc == 0)
-        rc = qs_fingerprint(sql, len, dialect, h->scratch, h->cap, fp_len);
+        rc = qs_fingerprint(sql, len, dialect, h->scratch.data, h->scratch.cap, fp_len);
     if (rc == 0)
-        *fp = h->scratch;
+        *fp = h->scratch.data;
     return rc;
 }
 
@@ -152,7 +145,7 @@ int qs_hasher_fingerprint_hash(struct qs_hasher *h, const char *sql, size_t len,
     unsigned char raw[16];
     if (!out)
         return QS_EINVAL;
-    int rc = qsp_hasher_fingerprint(h, sql, len, dialect, &fp, &n);
+    int rc = fingerprint(h, sql, len, dialect, &fp, &n);
     if (rc == 0)
         rc = md5(h, fp, n, raw);
     if (rc == 0)
