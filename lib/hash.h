@@ -8,5 +8,4 @@
 int qsp_hasher_qhash_raw(struct qs_hasher *h, const char *sql, size_t len, unsigned dialect,
                          unsigned char raw[16], char hex[QS_HASH_HEX_LEN + 1]);
 
-
 #endif
