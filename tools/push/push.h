@@ -144,7 +144,8 @@ const char *push_http_safe_url(const struct push_http *h);
 /* What an answer means for a batch of `entries` (verdict.c). */
 enum push_verdict {
     PUSH_VERDICT_SENT,      /* 2xx: acknowledged */
-    PUSH_VERDICT_RETRY,     /* no answer, 429 or 5xx: send again after a backoff */
+    PUSH_VERDICT_RETRY,     /* no answer (or a status outside 100-599), 429 or 5xx: send
+                               again after a backoff */
     PUSH_VERDICT_TOO_LARGE, /* 500 "larger than max": never succeeds, all dropped */
     PUSH_VERDICT_REFUSED,   /* other status: not retried, *dropped of them refused */
 };

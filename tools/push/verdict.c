@@ -19,6 +19,11 @@ enum push_verdict push_http_verdict(const struct push_http_result *r, uint64_t e
                                     uint64_t *dropped)
 {
     *dropped = 0;
+    /* curl hands on whatever number a status line holds ("HTTP/2 -01" is -1, "HTTP/2 4001"
+     * is 4001): no such answer is Loki's, so it counts as no answer and is retried, never
+     * taken as a refusal that drops the batch. */
+    if (r->status < 100 || r->status > 599)
+        return PUSH_VERDICT_RETRY;
     if (r->status >= 200 && r->status < 300)
         return PUSH_VERDICT_SENT;
     if (r->status == 500 && strstr(r->answer, "larger than max")) {
@@ -26,7 +31,7 @@ enum push_verdict push_http_verdict(const struct push_http_result *r, uint64_t e
         *dropped = entries;
         return PUSH_VERDICT_TOO_LARGE;
     }
-    if (r->status == 0 || r->status == 429 || r->status >= 500)
+    if (r->status == 429 || r->status >= 500)
         return PUSH_VERDICT_RETRY;
     /* Other answers (4xx, and 1xx/3xx that curl did not follow) are never retried: a 400
      * may already have stored the good entries. */

@@ -113,7 +113,8 @@ public final class Reliability {
                     samples.add(Long.toString(r0));
                 }
             }
-            System.gc();
+            // No System.gc() here: a full collection maps GC structures of its own (a few MiB
+            // once), which would read as growth; the samples say whether native memory grows.
             long end = rssKiB();
             peak = Math.max(peak, end);
             System.out.printf("leak: %d iterations (hash + split event + normalize each) after "
