@@ -124,16 +124,6 @@ static int commit_positions(struct app *a)
     return changed ? push_positions_save(&a->pos, a->cfg.positions_file) : 0;
 }
 
-/* "… total ignored: 3 out of 10" in a 400 names how many entries Loki refused. */
-static uint64_t ignored_count(const char *answer, uint64_t all)
-{
-    const char *p = strstr(answer, "total ignored: ");
-    unsigned long long n;
-    if (p && sscanf(p + 15, "%llu", &n) == 1 && n <= all)
-        return n;
-    return all;
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
@@ -160,7 +150,9 @@ static int send_batch(struct app *a)
     for (;;) {
         struct push_http_result r;
         push_http_post(a->http, body, blen, a->cfg.gzip_level > 0, &r);
-        if (r.status >= 200 && r.status < 300) {
+        uint64_t n = 0;
+        enum push_verdict v = push_http_verdict(&r, b->entries, &n);
+        if (v == PUSH_VERDICT_SENT) {
             a->st.entries_sent += b->entries;
             a->st.bytes_sent += raw;
             a->st.wire_bytes += blen;
@@ -169,17 +161,13 @@ static int send_batch(struct app *a)
                 push_log("Loki accepted the batch after %d retries", attempt);
             break;
         }
-        int retry = r.status == 0 || r.status == 429 || r.status >= 500;
-        if (r.status == 500 && strstr(r.answer, "larger than max")) {
-            /* Retrying a push over Loki's message limit never succeeds. */
+        if (v == PUSH_VERDICT_TOO_LARGE) {
             push_err("Loki refused a batch of %zu entries as too large: %s; dropped (lower "
                      "client.batch_size)", b->entries, r.answer);
-            a->st.dropped += b->entries;
+            a->st.dropped += n;
             break;
         }
-        if (!retry) {
-            /* Other 4xx: never retried, a 400 may already have stored the good entries. */
-            uint64_t n = ignored_count(r.answer, b->entries);
+        if (v == PUSH_VERDICT_REFUSED) {
             a->st.dropped += n;
             a->st.entries_sent += b->entries - n;
             a->st.batches++;
