@@ -242,16 +242,22 @@ int push_positions_save(const struct push_positions *ps, const char *file)
         return -1;
     }
     size_t flen = strlen(file);
-    char *tmp = malloc(flen + 8);
+    char *tmp = malloc(flen + 16);
     if (!tmp) {
         free(w.p);
         return -1;
     }
-    snprintf(tmp, flen + 8, "%s.tmp", file);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    /* A new random name, created exclusively: a link planted in a shared directory is
+     * never followed, and rename() replaces the positions file itself, not its target. */
+    snprintf(tmp, flen + 16, "%s.tmp.XXXXXX", file);
+    int fd = mkostemp(tmp, O_CLOEXEC);
     int rc = -1;
-    if (fd < 0) {
+    if (fd < 0 || fchmod(fd, 0640) != 0) {
         push_err("positions: %s: %s", tmp, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
         goto out;
     }
     /* temp + fsync + rename: after a crash the file is the old or the new one, whole. */
