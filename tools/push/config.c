@@ -304,6 +304,11 @@ static int walk(struct push_config *c, yaml_document_t *d, yaml_node_t *n, char 
         }
         const char *name = (const char *)k->data.scalar.value;
         size_t nlen = strlen(name);
+        if (!nlen) {
+            /* an empty key (also where an alias cycle would recurse for ever) */
+            push_err("%s: a key is empty", klen ? key : "top level");
+            return -1;
+        }
         if (klen + nlen + 2 > cap) {
             push_err("setting name too long");
             return -1;
