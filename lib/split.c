@@ -282,6 +282,11 @@ static int is_start(struct qs_splitter *s, const char *line, size_t len, struct 
     size_t n = len;
     if (n && line[n - 1] == '\n')
         n--;
+    /* The pattern sees at most the first max_record bytes of a line: a line that outgrows
+     * the limit before its newline arrives is classified by that much (spill_line), so a
+     * complete line must be too, or the output would depend on the chunking. */
+    if (n > s->cfg->max_record)
+        n = s->cfg->max_record;
     int rc = qsp_recpat_match(s->cfg->recpat, s->rm, line, n, pf);
     if (rc < 0)
         return fail(s, qsp_error(err, rc, "record pattern failed at input offset %llu",
