@@ -4,6 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,9 +16,45 @@
 #include "utf8.h"
 
 struct qs_querylog {
-    int fd;
-    char *path; /* for messages */
+    _Atomic int fd;
+    char *path;
+    unsigned mode;
+    int retired;                 /* the fd before the last reopen, closed at the next one */
+    _Atomic long long next_check; /* monotonic ms of the next look at the path */
+    pthread_mutex_t lock;         /* only for the reopen, never around a write */
 };
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Once a second: if query.log was deleted or replaced (logrotate without copytruncate, a
+ * cleanup), open the path anew so records stay findable by lookup. The old descriptor is
+ * retired, closed only at the next reopen, as another thread may be writing to it now. */
+static void check_path(struct qs_querylog *q)
+{
+    long long now = now_ms();
+    if (now < q->next_check || pthread_mutex_trylock(&q->lock) != 0)
+        return;
+    q->next_check = now + 1000;
+    struct stat open_st, path_st;
+    int fd = q->fd;
+    if (fstat(fd, &open_st) == 0 &&
+        (stat(q->path, &path_st) != 0 || path_st.st_ino != open_st.st_ino ||
+         path_st.st_dev != open_st.st_dev)) {
+        int nfd = open(q->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, q->mode);
+        if (nfd >= 0) {
+            if (q->retired >= 0)
+                close(q->retired);
+            q->retired = fd;
+            q->fd = nfd;
+        }
+    }
+    pthread_mutex_unlock(&q->lock);
+}
 
 /* Append s as a JSON string literal (see qs_json_quote: jansson's escapes, U+FFFD policy). */
 static int append_string(struct qsp_buf *out, const char *s, size_t len, uint64_t *invalid)
@@ -97,6 +137,10 @@ int qs_querylog_open(struct qs_querylog **out, const char *path, unsigned mode,
         return qsp_error_errno(err, e, "%s: cannot open for appending", path);
     }
     q->path = copy;
+    q->mode = mode ? mode : 0640;
+    q->retired = -1;
+    q->next_check = now_ms() + 1000;
+    pthread_mutex_init(&q->lock, NULL);
     *out = q;
     return 0;
 }
@@ -109,6 +153,9 @@ int qs_querylog_close(struct qs_querylog **qp, struct qs_error *err)
     int rc = 0;
     if (close(q->fd) != 0)
         rc = qsp_error_errno(err, errno, "%s: close failed", q->path);
+    if (q->retired >= 0)
+        close(q->retired);
+    pthread_mutex_destroy(&q->lock);
     free(q->path);
     free(q);
     *qp = NULL;
@@ -120,11 +167,13 @@ int qs_querylog_append(struct qs_querylog *q, const void *data, size_t len,
 {
     if (!q || (!data && len))
         return qsp_error(err, QS_EINVAL, "qs_querylog_append: NULL argument");
+    check_path(q);
+    int fd = q->fd;
     const char *p = data;
     /* O_APPEND makes each write(2) land whole at the end; a short write only happens when
      * the disk or the size limit runs out, and the next write then reports why. */
     while (len > 0) {
-        ssize_t n = write(q->fd, p, len);
+        ssize_t n = write(fd, p, len);
         if (n < 0) {
             if (errno == EINTR)
                 continue;

@@ -245,8 +245,35 @@ static void test_concurrent(void)
     unlink(path);
 }
 
+/* Deleted or replaced while open: appends reach a new file at the path within a second. */
+static void test_reopen(void)
+{
+    char dir[] = "/tmp/qs-test-reopen-XXXXXX", path[64];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/query.log", dir);
+    struct qs_querylog *q = NULL;
+    CHECK_INT(qs_querylog_open(&q, path, 0, NULL), 0);
+    CHECK_INT(qs_querylog_append(q, "a\n", 2, NULL), 0);
+    CHECK_INT(unlink(path), 0);
+    usleep(1100 * 1000);
+    CHECK_INT(qs_querylog_append(q, "b\n", 2, NULL), 0);
+    size_t n = 0;
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (f) {
+        fclose(f);
+        char *back = qst_slurp(path, &n);
+        CHECK_MEM(back, n, "b\n", 2);
+        free(back);
+    }
+    CHECK_INT(qs_querylog_close(&q, NULL), 0);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
+    test_reopen();
     test_encode();
     test_parse_rejects();
     test_errors();
