@@ -31,20 +31,26 @@ static long long now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* Once a second: if query.log was deleted or replaced (logrotate without copytruncate, a
- * cleanup), open the path anew so records stay findable by lookup. The old descriptor is
- * retired, closed only at the next reopen, as another thread may be writing to it now. */
+/* Before each append: if query.log was deleted (link count 0, one fstat) open the path
+ * anew at once, so no record goes where lookup cannot find it; once a second also compare
+ * the path with the open file, to follow a rotation that replaced it (the renamed old file
+ * still holds its records). The old descriptor is retired and closed only at the next
+ * reopen, as another thread may be writing to it now. */
 static void check_path(struct qs_querylog *q)
 {
-    long long now = now_ms();
-    if (now < q->next_check || pthread_mutex_trylock(&q->lock) != 0)
-        return;
-    q->next_check = now + 1000;
     struct stat open_st, path_st;
     int fd = q->fd;
-    if (fstat(fd, &open_st) == 0 &&
-        (stat(q->path, &path_st) != 0 || path_st.st_ino != open_st.st_ino ||
-         path_st.st_dev != open_st.st_dev)) {
+    if (fstat(fd, &open_st) != 0)
+        return;
+    long long now = now_ms();
+    int deleted = open_st.st_nlink == 0;
+    if (!deleted && now < q->next_check)
+        return;
+    if (deleted ? pthread_mutex_lock(&q->lock) != 0 : pthread_mutex_trylock(&q->lock) != 0)
+        return;
+    q->next_check = now + 1000;
+    if (q->fd == fd && (stat(q->path, &path_st) != 0 || path_st.st_ino != open_st.st_ino ||
+                        path_st.st_dev != open_st.st_dev)) {
         int nfd = open(q->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, q->mode);
         if (nfd >= 0) {
             if (q->retired >= 0)

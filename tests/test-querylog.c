@@ -254,8 +254,7 @@ static void test_reopen(void)
     struct qs_querylog *q = NULL;
     CHECK_INT(qs_querylog_open(&q, path, 0, NULL), 0);
     CHECK_INT(qs_querylog_append(q, "a\n", 2, NULL), 0);
-    CHECK_INT(unlink(path), 0);
-    usleep(1100 * 1000);
+    CHECK_INT(unlink(path), 0); /* deleted: the very next append finds a new file */
     CHECK_INT(qs_querylog_append(q, "b\n", 2, NULL), 0);
     size_t n = 0;
     FILE *f = fopen(path, "rb");
@@ -266,6 +265,16 @@ static void test_reopen(void)
         CHECK_MEM(back, n, "b\n", 2);
         free(back);
     }
+    /* replaced by a rename: appends follow the path within a second */
+    char moved[80];
+    snprintf(moved, sizeof moved, "%s.1", path);
+    CHECK_INT(rename(path, moved), 0);
+    usleep(1100 * 1000);
+    CHECK_INT(qs_querylog_append(q, "c\n", 2, NULL), 0);
+    char *back = qst_slurp(path, &n);
+    CHECK_MEM(back, n, "c\n", 2);
+    free(back);
+    unlink(moved);
     CHECK_INT(qs_querylog_close(&q, NULL), 0);
     unlink(path);
     rmdir(dir);

@@ -264,9 +264,9 @@ QS_EXPORT int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev
 /*
  * An append-only query.log. Each qs_querylog_append is one write(2) of whole records on an
  * O_APPEND descriptor, so records from threads and processes sharing the file never
- * interleave. Safe to share across threads. If the file is deleted or replaced while open
- * (rotation without copytruncate), appends go to a new file at the same path within a
- * second, so no record is written where lookup cannot find it.
+ * interleave. Safe to share across threads. If the file is deleted while open, the next
+ * append opens the path anew, so no record goes where lookup cannot find it; if it is
+ * replaced (rotation by rename), appends move to the new file within a second.
  */
 struct qs_querylog;
 
