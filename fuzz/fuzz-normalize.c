@@ -16,14 +16,8 @@
 #include <string.h>
 
 #include "qsplit.h"
+#include "fuzz-check.h"
 
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "fuzz-normalize.c:%d: %s\n", __LINE__, #cond);                 \
-            abort();                                                                       \
-        }                                                                                  \
-    } while (0)
 
 typedef int (*transform_fn)(const char *, size_t, unsigned, char *, size_t, size_t *);
 

@@ -6,7 +6,6 @@
  * a positions file, sizes and periods inside the documented bounds, at most 29 labels with
  * valid names, none of them "query", and values of 1 to 2048 bytes. The input as a string
  * also goes through the duration and size parsers. */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,36 +16,10 @@
 #include <getopt.h>
 
 #include "push.h"
+#include "fuzz-check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "fuzz-pushconfig.c:%d: property failed: %s\n", __LINE__,       \
-                    #cond);                                                                \
-            abort();                                                                       \
-        }                                                                                  \
-    } while (0)
-
-/* The pusher's messages: formatted (so a bad format argument would show), not printed. */
-void push_log(const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-}
-
-void push_err(const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-}
 
 static int valid_name(const char *s)
 {

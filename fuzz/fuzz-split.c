@@ -19,17 +19,10 @@
 #include <string.h>
 
 #include "qsplit.h"
+#include "fuzz-check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                     \
-    do {                                                                                \
-        if (!(cond)) {                                                                  \
-            fprintf(stderr, "fuzz-split: %s:%d: property failed: %s\n", __FILE__,       \
-                    __LINE__, #cond);                                                   \
-            abort();                                                                    \
-        }                                                                               \
-    } while (0)
 
 struct growbuf {
     char *data;
