@@ -201,13 +201,21 @@ static int call(struct qs_splitter *s, struct qs_output *o, struct qs_error *err
     return 0;
 }
 
+/* The held record's bytes: in place in the caller's chunk, or copied into s->rec. */
+static const char *held_record(const struct qs_splitter *s, size_t *n)
+{
+    *n = s->view ? s->view_len : s->rec.len;
+    return s->view ? s->view : s->rec.data;
+}
+
 /* Emit the held record (split if it carries SQL) and forget it. */
 static int emit_record(struct qs_splitter *s, struct qs_error *err)
 {
     if (!s->has_rec)
         return 0;
-    const char *r = s->view ? s->view : s->rec.data;
-    size_t n = s->view ? s->view_len : s->rec.len;
+    size_t n;
+    const char *r = held_record(s, &n);
+    char hex[QS_HASH_HEX_LEN + 1]; /* o.qhash points here until the callback returns */
     s->view = NULL;
     struct qs_output o = {.console = r, .console_len = n,
                           .end_offset = s->rec_start + n};
@@ -230,7 +238,6 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
             return fail(s, qsp_error(err, rc, "SQL detection failed at input offset %llu",
                                      (unsigned long long)s->rec_start));
         if (rc == 1) {
-            char hex[QS_HASH_HEX_LEN + 1];
             int written = 0;
             const char *msg = r + msg_off;
             rc = make_query(s, msg + sp.sql_off, sp.sql_len, o.ts, o.ts_len,
@@ -251,7 +258,6 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
                 o.query_len = s->query.len;
             }
             s->st.sql_records++;
-            return call(s, &o, err);
         }
     }
     return call(s, &o, err);
@@ -299,8 +305,8 @@ static int start_passthrough(struct qs_splitter *s, struct qs_error *err)
 {
     s->passthrough = 1;
     s->has_rec = 0;
-    const char *r = s->view ? s->view : s->rec.data;
-    size_t n = s->view ? s->view_len : s->rec.len;
+    size_t n;
+    const char *r = held_record(s, &n);
     int rc = emit_partial(s, r, n, s->rec_start + n, err);
     s->view = NULL;
     s->rec.len = 0;
