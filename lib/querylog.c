@@ -24,6 +24,12 @@ struct qs_querylog {
     pthread_mutex_t lock;         /* only for the reopen, never around a write */
 };
 
+/* How query.log is opened, the first time and after it was deleted or replaced. */
+static int open_log(const char *path, unsigned mode)
+{
+    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode);
+}
+
 static long long now_ms(void)
 {
     struct timespec t;
@@ -51,7 +57,7 @@ static void check_path(struct qs_querylog *q)
     q->next_check = now + 1000;
     if (q->fd == fd && (stat(q->path, &path_st) != 0 || path_st.st_ino != open_st.st_ino ||
                         path_st.st_dev != open_st.st_dev)) {
-        int nfd = open(q->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, q->mode);
+        int nfd = open_log(q->path, q->mode);
         if (nfd >= 0) {
             if (q->retired >= 0)
                 close(q->retired);
@@ -135,7 +141,7 @@ int qs_querylog_open(struct qs_querylog **out, const char *path, unsigned mode,
         free(copy);
         return qsp_error(err, QS_ENOMEM, "%s: out of memory", path);
     }
-    q->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode ? mode : 0640);
+    q->fd = open_log(path, mode ? mode : 0640);
     if (q->fd < 0) {
         int e = errno;
         free(q);
