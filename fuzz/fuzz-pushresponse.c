@@ -9,8 +9,9 @@
  *    number: "HTTP/2 4001" is 4001, "HTTP/2 -01" is -1);
  *  - the answer kept is NUL-terminated inside its buffer and holds no line break;
  *  - the verdict follows the status: 2xx sent, nothing dropped; no answer, a status outside
- *    100-599, 429 and 5xx retried, nothing dropped, except a 500 "larger than max" (all
- *    dropped); any other status refused, with no more entries dropped than the batch held. */
+ *    100-599, 429 and 5xx retried, nothing dropped, except a 500 "larger than max" and a
+ *    413 (too large: all dropped unless the sender halves the push); any other status
+ *    refused, with no more entries dropped than the batch held. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -170,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(v == PUSH_VERDICT_RETRY && dropped == 0);
     } else if (r.status >= 200 && r.status < 300) {
         CHECK(v == PUSH_VERDICT_SENT && dropped == 0);
-    } else if (r.status == 500 && strstr(r.answer, "larger than max")) {
+    } else if ((r.status == 500 && strstr(r.answer, "larger than max")) || r.status == 413) {
         CHECK(v == PUSH_VERDICT_TOO_LARGE && dropped == entries);
     } else if (r.status == 429 || r.status >= 500) {
         CHECK(v == PUSH_VERDICT_RETRY && dropped == 0);

@@ -6,6 +6,9 @@ timestamps as strings, per-stream ordering, the 4 MiB limit), stores accepted en
 JSON lines in --store, and can be told to fail:
 
   POST /control  {"fail": 500, "count": 3, "body": "..."}   answer 500 to the next 3 pushes
+  POST /control  {"max_decoded": N}    Loki's message limit (grpc_server_max_recv_msg_size)
+  POST /control  {"max_body": N}       a proxy in front: 413 for a body over N bytes, as
+                                       nginx's client_max_body_size answers
   GET  /stats    counters as JSON (requests, statuses, stored, rejected, out_of_order, ...)
 
 Python 3 standard library only.
@@ -33,6 +36,8 @@ class State:
         self.lock = threading.Lock()
         self.store = open(store, 'a', encoding='utf-8') if store else None
         self.fail = []  # [(status, body)] for the next pushes
+        self.max_decoded = MAX_DECODED
+        self.max_body = None
         self.newest = {}  # stream key -> newest ts
         self.c = {'requests': 0, 'connections': 0, 'statuses': {}, 'stored': 0, 'rejected': 0,
                   'out_of_order': 0, 'gzip': 0, 'bytes': 0, 'max_decoded': 0,
@@ -93,6 +98,8 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.fail = [(int(cmd['fail']), cmd.get('body', 'injected failure'))] * \
                     int(cmd.get('count', 1)) if cmd.get('fail') else []
+                st.max_decoded = int(cmd.get('max_decoded', st.max_decoded))
+                st.max_body = cmd.get('max_body', st.max_body)
             return self.answer(204)
         if self.path != '/loki/api/v1/push':
             return self.answer(404, 'not found')
@@ -109,6 +116,11 @@ class Handler(BaseHTTPRequestHandler):
             injected = st.fail.pop(0) if st.fail else None
         if injected:
             return self.answer(*injected)
+        if st.max_body is not None and len(body) > st.max_body:
+            with st.lock:
+                st.c['too_large'] = st.c.get('too_large', 0) + 1
+            return self.answer(413, '<html><head><title>413 Request Entity Too Large</title>'
+                               '</head></html>')
         status, text = self.push(body)
         self.answer(status, text)
 
@@ -171,9 +183,11 @@ class Handler(BaseHTTPRequestHandler):
                 decoded += len(v[0]) + len(v[1].encode('utf-8')) + 8
         with st.lock:
             st.c['max_decoded'] = max(st.c['max_decoded'], decoded)
-        if decoded > MAX_DECODED:
+        if decoded > st.max_decoded:
+            with st.lock:
+                st.c['too_large'] = st.c.get('too_large', 0) + 1
             return 500, ('rpc error: code = ResourceExhausted desc = grpc: received message '
-                         'larger than max (%d vs. %d)' % (decoded, MAX_DECODED))
+                         'larger than max (%d vs. %d)' % (decoded, st.max_decoded))
         now = time.time_ns()
         total = ignored = 0
         errors = []

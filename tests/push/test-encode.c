@@ -92,6 +92,47 @@ static char *repaired(const char *s, size_t len, size_t *out_len, size_t *bad)
     return out;
 }
 
+/* The values of stream s (0 console, 1 query) in a push body, or NULL when it has none. */
+static json_t *stream_values(json_t *doc, int s)
+{
+    json_t *streams = json_object_get(doc, "streams");
+    for (size_t i = 0; i < json_array_size(streams); i++) {
+        json_t *st = json_array_get(streams, i);
+        int q = json_object_get(json_object_get(st, "stream"), "query") != NULL;
+        if (q == s)
+            return json_object_get(st, "values");
+    }
+    return NULL;
+}
+
+/* Split part p in halves down to single entries; the leaves' values, in order, must add
+ * up to the whole body's. Returns the entries the leaves held. */
+static size_t check_halves(const struct push_batch *b, const struct push_part *p,
+                           const struct push_config *c, json_t *want[2], size_t next[2])
+{
+    struct push_part lo, hi;
+    if (push_part_halve(p, &lo, &hi) == 0) {
+        CHECK_INT(push_part_entries(&lo) + push_part_entries(&hi), push_part_entries(p));
+        CHECK(push_part_entries(&lo) >= 1 && push_part_entries(&hi) >= 1);
+        return check_halves(b, &lo, c, want, next) + check_halves(b, &hi, c, want, next);
+    }
+    char *body;
+    size_t blen, raw;
+    CHECK_INT(push_encode(b, p, c, 0, &body, &blen, &raw), 0);
+    json_t *doc = json_loadb(body, blen, JSON_ALLOW_NUL, NULL);
+    CHECK(doc != NULL);
+    size_t n = 0;
+    for (int s = 0; s < 2 && doc; s++) {
+        json_t *v = stream_values(doc, s);
+        for (size_t i = 0; i < json_array_size(v); i++, n++)
+            CHECK(json_equal(json_array_get(v, i), json_array_get(want[s], next[s]++)));
+    }
+    CHECK_INT(n, push_part_entries(p));
+    json_decref(doc);
+    free(body);
+    return n;
+}
+
 int main(void)
 {
     struct push_config c;
@@ -118,7 +159,9 @@ int main(void)
         }
         char *body;
         size_t blen, raw;
-        CHECK_INT(push_encode(&b, &c, 0, &body, &blen, &raw), 0);
+        struct push_part all;
+        push_part_all(&b, &all);
+        CHECK_INT(push_encode(&b, &all, &c, 0, &body, &blen, &raw), 0);
         CHECK_INT(raw, blen);
         json_error_t jerr;
         json_t *doc = json_loadb(body, blen, JSON_ALLOW_NUL, &jerr);
@@ -175,11 +218,26 @@ int main(void)
             }
         }
         CHECK_INT(json_array_size(streams), k);
+
+        /* A push refused as too large goes again in halves: every entry once, in order. */
+        json_t *want[2] = {stream_values(doc, 0), stream_values(doc, 1)};
+        size_t next[2] = {0, 0};
+        CHECK_INT(check_halves(&b, &all, &c, want, next), n);
+        CHECK_INT(next[0] + next[1], n);
+
+        /* batch_size counts what Loki decodes: repaired line bytes and a fixed overhead. */
+        size_t decoded = 0;
+        for (int i = 0; i < n; i++) {
+            size_t flen;
+            free(repaired(lines[i], lens[i], &flen, NULL));
+            decoded += flen + PUSH_ENTRY_OVERHEAD;
+        }
+        CHECK_INT(b.bytes, decoded);
         json_decref(doc);
 
         char *gz;
         size_t gzlen, raw2, ilen;
-        CHECK_INT(push_encode(&b, &c, 1, &gz, &gzlen, &raw2), 0);
+        CHECK_INT(push_encode(&b, &all, &c, 1, &gz, &gzlen, &raw2), 0);
         CHECK_INT(raw2, blen);
         char *plain = inflate_all(gz, gzlen, &ilen);
         CHECK(plain && ilen == blen && !memcmp(plain, body, blen));

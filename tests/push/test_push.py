@@ -471,6 +471,60 @@ def case_big(d):
     r.stop()
 
 
+def case_toolarge(d):
+    """Pushes over the limit are sent in halves; batch_size counts what Loki decodes."""
+    def part(name, control, n, client, extra=b''):
+        d2 = os.path.join(d, name)
+        os.mkdir(d2)
+        r = Receiver(d2)
+        r.control(**control)
+        write_records(os.path.join(d2, 'console.log'), 0, n, extra=extra)
+        c = {'url': r.url, 'batch_size': '1MiB', 'gzip_level': 0}
+        c.update(client)
+        err = run_once(config(d2, r.url, client=c), timeout=60)
+        return r, err
+    # Loki's own limit set lower than the batch: 500 "larger than max", halved until it fits.
+    r, err = part('grpc', {'max_decoded': 100 << 10}, 4000, {})
+    check_exact(r.store, 4000, 'toolarge/grpc')
+    check_order(r.store)
+    check(r.stats()['too_large'] >= 1 and final_stat(err, 'halved') >= 1,
+          'toolarge/grpc: refused, then halved')
+    check(final_stat(err, 'dropped') == 0, 'toolarge/grpc: nothing dropped')
+    r.stop()
+    # nginx in front with client_max_body_size: 413, halved the same way.
+    r, err = part('nginx', {'max_body': 60 << 10}, 4000, {})
+    check_exact(r.store, 4000, 'toolarge/nginx')
+    check(r.stats()['statuses'].get('413', 0) >= 1 and final_stat(err, 'dropped') == 0,
+          'toolarge/nginx: 413, then halved, nothing dropped')
+    r.stop()
+    # One entry over the limit on its own: it alone is dropped, and counted.
+    t = ts_text(time.time() - 30)
+    huge = ('%s  INFO 1 --- [main] c.e.X : huge %s\n' % (t, 'x' * (150 << 10))).encode()
+    r, err = part('single', {'max_decoded': 100 << 10}, 50, {}, extra=huge)
+    check_exact(r.store, 50, 'toolarge/single')
+    check(final_stat(err, 'dropped') == 1 and 'too large to send on its own' in err,
+          'toolarge/single: the one entry dropped, with a message')
+    r.stop()
+    # Binary garbage: every byte a 3-byte U+FFFD in Loki. At the largest batch_size the
+    # batch is cut by its decoded size, so no push reaches Loki's 4 MiB.
+    d2 = os.path.join(d, 'binary')
+    os.mkdir(d2)
+    r = Receiver(d2)
+    with open(os.path.join(d2, 'console.log'), 'wb') as f:
+        for i in range(600):
+            f.write(('%s  INFO 1 --- [main] c.e.X : bin rec-%d ' % (t, i)).encode() +
+                    bytes(range(0x80, 0x100)) * 40 + b'\n')
+    err = run_once(config(d2, r.url, client={'url': r.url, 'batch_size': '3MiB'}),
+                   timeout=60)
+    check_exact(r.store, 600, 'toolarge/binary')
+    st = r.stats()
+    check(st.get('too_large', 0) == 0 and 3 << 20 <= st['max_decoded'] < 4 << 20,
+          'toolarge/binary: batches near 3 MiB decoded, none over the limit (max %d)' %
+          st['max_decoded'])
+    check(final_stat(err, 'utf8_repaired') == 600 * 128 * 40, 'toolarge/binary: repaired')
+    r.stop()
+
+
 def case_config(d):
     """Bad configuration is refused with a message; flags override the file."""
     cfg = config(d, 'http://127.0.0.1:1/loki/api/v1/push', labels={'bad-name': 'x'})

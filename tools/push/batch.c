@@ -1,8 +1,23 @@
-/* batch.c — entries waiting to be sent, per stream, with their file offsets. */
+/* batch.c — entries waiting to be sent, per stream, with their file offsets, and the
+ * parts a batch is cut into when a push of all of it is refused as too large. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "push.h"
+
+/* Room to note where one more entry of stream s begins. */
+static int reserve_start(struct push_batch *b, int s)
+{
+    if (b->n[s] < b->start_cap[s])
+        return 0;
+    size_t cap = b->start_cap[s] ? b->start_cap[s] * 2 : 1024;
+    size_t *q = realloc(b->start[s], cap * sizeof *q);
+    if (!q)
+        return -1;
+    b->start[s] = q;
+    b->start_cap[s] = cap;
+    return 0;
+}
 
 int push_batch_add(struct push_batch *b, enum push_stream s, int64_t ts_ns, const char *line,
                    size_t len)
@@ -11,11 +26,17 @@ int push_batch_add(struct push_batch *b, enum push_stream s, int64_t ts_ns, cons
      * the same millisecond, or slightly out of order by threads) would lose file order. */
     if (ts_ns <= b->last_ts[s])
         ts_ns = b->last_ts[s] + 1;
-    if (push_json_entry(&b->values[s], ts_ns, line, len, &b->repaired))
+    if (reserve_start(b, s))
         return -1;
+    size_t at = b->values[s].len;
+    uint64_t bad = 0;
+    if (push_json_entry(&b->values[s], ts_ns, line, len, &bad))
+        return -1;
+    b->start[s][b->n[s]] = at ? at + 1 : 0; /* after the separating comma */
+    b->repaired += bad;
     b->last_ts[s] = ts_ns;
     b->n[s]++;
-    b->bytes += len;
+    b->bytes += len + 2 * (size_t)bad + PUSH_ENTRY_OVERHEAD;
     if (!b->entries++)
         b->first_add_ms = push_now_ms();
     return 0;
@@ -29,6 +50,11 @@ void push_batch_reset(struct push_batch *b)
         /* A batch that once grew large (a burst of escapes) gives its memory back. */
         if (b->values[s].cap > ((size_t)8 << 20))
             push_buf_free(&b->values[s]);
+        if (b->start_cap[s] > ((size_t)1 << 20)) {
+            free(b->start[s]);
+            b->start[s] = NULL;
+            b->start_cap[s] = 0;
+        }
     }
     b->bytes = 0;
     b->entries = 0;
@@ -38,7 +64,44 @@ void push_batch_reset(struct push_batch *b)
 
 void push_batch_free(struct push_batch *b)
 {
-    for (int s = 0; s < PUSH_NSTREAMS; s++)
+    for (int s = 0; s < PUSH_NSTREAMS; s++) {
         push_buf_free(&b->values[s]);
+        free(b->start[s]);
+    }
     memset(b, 0, sizeof *b);
+}
+
+void push_part_all(const struct push_batch *b, struct push_part *p)
+{
+    for (int s = 0; s < PUSH_NSTREAMS; s++) {
+        p->from[s] = 0;
+        p->to[s] = b->n[s];
+    }
+}
+
+size_t push_part_entries(const struct push_part *p)
+{
+    size_t n = 0;
+    for (int s = 0; s < PUSH_NSTREAMS; s++)
+        n += p->to[s] - p->from[s];
+    return n;
+}
+
+int push_part_halve(const struct push_part *p, struct push_part *lo, struct push_part *hi)
+{
+    size_t n = push_part_entries(p);
+    if (n < 2)
+        return -1;
+    /* The first n/2 entries, console's before query's, go to lo; the rest to hi. */
+    size_t left = n / 2;
+    for (int s = 0; s < PUSH_NSTREAMS; s++) {
+        size_t k = p->to[s] - p->from[s];
+        if (k > left)
+            k = left;
+        left -= k;
+        lo->from[s] = p->from[s];
+        lo->to[s] = hi->from[s] = p->from[s] + k;
+        hi->to[s] = p->to[s];
+    }
+    return 0;
 }

@@ -144,13 +144,14 @@ static int deflate_piece(z_stream *z, struct push_buf *out, const char *p, size_
 /* {"streams":[{"stream":{labels},"values":[…]},…]}: jansson encodes the labels; the
  * entries were encoded as they were added; the frame around them is fixed text. The
  * pieces go to the compressor one by one rather than being joined first. */
-int push_encode(const struct push_batch *b, const struct push_config *c, int gzip_level,
-                char **body, size_t *body_len, size_t *raw_len)
+int push_encode(const struct push_batch *b, const struct push_part *p,
+                const struct push_config *c, int gzip_level, char **body, size_t *body_len,
+                size_t *raw_len)
 {
     struct push_buf frame[PUSH_NSTREAMS] = {{0}}, out = {0};
     int rc = -1, nstreams = 0;
     for (int s = 0; s < PUSH_NSTREAMS; s++) {
-        if (!b->n[s])
+        if (p->from[s] >= p->to[s])
             continue;
         json_t *labels = stream_labels(c, s == PUSH_STREAM_QUERY);
         const char *open = nstreams++ ? ",{\"stream\":" : "{\"streams\":[{\"stream\":";
@@ -178,12 +179,15 @@ int push_encode(const struct push_batch *b, const struct push_config *c, int gzi
         plen[np++] = strlen(empty);
     }
     for (int s = 0; s < PUSH_NSTREAMS; s++) {
-        if (!b->n[s])
+        if (p->from[s] >= p->to[s])
             continue;
+        /* Entries from..to-1: from the first one's start to the comma before entry to. */
+        size_t begin = b->start[s][p->from[s]];
+        size_t end = p->to[s] < b->n[s] ? b->start[s][p->to[s]] - 1 : b->values[s].len;
         piece[np] = frame[s].p;
         plen[np++] = frame[s].len;
-        piece[np] = b->values[s].p;
-        plen[np++] = b->values[s].len;
+        piece[np] = b->values[s].p + begin;
+        plen[np++] = end - begin;
         piece[np] = "]}"; /* closes values and the stream */
         plen[np++] = 2;
     }

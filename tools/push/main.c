@@ -39,7 +39,7 @@ void push_err(const char *fmt, ...)
 
 struct stats {
     uint64_t lines, records, entries_sent, bytes_sent, wire_bytes, batches, retries;
-    uint64_t dropped, old, split_entries, repaired;
+    uint64_t dropped, old, split_entries, repaired, halved;
 };
 
 struct input;
@@ -103,9 +103,10 @@ static void print_stats(struct app *a, const char *when)
     push_log("%s: lines=%" PRIu64 " records=%" PRIu64 " entries_sent=%" PRIu64
              " bytes_sent=%" PRIu64 " wire_bytes=%" PRIu64 " batches=%" PRIu64
              " retries=%" PRIu64 " dropped=%" PRIu64 " too_old=%" PRIu64
-             " cut_entries=%" PRIu64 " utf8_repaired=%" PRIu64,
+             " cut_entries=%" PRIu64 " utf8_repaired=%" PRIu64 " halved=%" PRIu64,
              when, s->lines, s->records, s->entries_sent, s->bytes_sent, s->wire_bytes,
-             s->batches, s->retries, s->dropped, s->old, s->split_entries, s->repaired);
+             s->batches, s->retries, s->dropped, s->old, s->split_entries, s->repaired,
+             s->halved);
 }
 
 /* Positions advance only here, after Loki acknowledged (or definitively refused) a batch. */
@@ -130,30 +131,28 @@ static void sleep_ms(long ms)
     nanosleep(&t, NULL); /* a signal cuts it short, which is what we want */
 }
 
-/* Send the batch until Loki answers for it. 0 when acknowledged or dropped for good (the
- * positions then advance), -1 when giving up at shutdown (they stay: resent next time). */
-static int send_batch(struct app *a)
+/* Send part p of the batch until Loki answers for it. A push refused as too large goes
+ * again in two halves (Loki's limit, or a proxy's, can be lower than batch_size allows);
+ * only a single entry that is too large on its own is dropped. 0 when every entry of p was
+ * acknowledged or dropped for good, -1 when giving up at shutdown. */
+static int send_part(struct app *a, const struct push_part *p)
 {
     struct push_batch *b = &a->batch;
-    if (!b->entries) {
-        int rc = commit_positions(a);
-        push_batch_reset(b);
-        return rc;
-    }
+    size_t entries = push_part_entries(p);
     char *body;
     size_t blen, raw;
-    if (push_encode(b, &a->cfg, a->cfg.gzip_level, &body, &blen, &raw)) {
+    if (push_encode(b, p, &a->cfg, a->cfg.gzip_level, &body, &blen, &raw)) {
         push_err("out of memory encoding a batch");
         return -1;
     }
-    int attempt = 0, rc = -1;
+    int attempt = 0;
     for (;;) {
         struct push_http_result r;
         push_http_post(a->http, body, blen, a->cfg.gzip_level > 0, &r);
         uint64_t n = 0;
-        enum push_verdict v = push_http_verdict(&r, b->entries, &n);
+        enum push_verdict v = push_http_verdict(&r, entries, &n);
         if (v == PUSH_VERDICT_SENT) {
-            a->st.entries_sent += b->entries;
+            a->st.entries_sent += entries;
             a->st.bytes_sent += raw;
             a->st.wire_bytes += blen;
             a->st.batches++;
@@ -162,17 +161,26 @@ static int send_batch(struct app *a)
             break;
         }
         if (v == PUSH_VERDICT_TOO_LARGE) {
-            push_err("Loki refused a batch of %zu entries as too large: %s; dropped (lower "
-                     "client.batch_size)", b->entries, r.answer);
+            struct push_part lo, hi;
+            free(body);
+            if (push_part_halve(p, &lo, &hi) == 0) {
+                if (!a->st.halved++ || a->st.halved % 100 == 0)
+                    push_log("Loki answered %ld: %s; sending the %zu entries (%zu bytes) in "
+                             "halves (%" PRIu64 " halved so far; lower client.batch_size)",
+                             r.status, r.answer, entries, raw, a->st.halved);
+                return send_part(a, &lo) ? -1 : send_part(a, &hi);
+            }
+            push_err("Loki answered %ld: %s; dropped an entry too large to send on its own "
+                     "(%zu bytes; lower client.max_entry_size)", r.status, r.answer, raw);
             a->st.dropped += n;
-            break;
+            return 0;
         }
         if (v == PUSH_VERDICT_REFUSED) {
             a->st.dropped += n;
-            a->st.entries_sent += b->entries - n;
+            a->st.entries_sent += entries - n;
             a->st.batches++;
             push_err("Loki answered %ld: %s; %" PRIu64 " of %zu entries dropped", r.status,
-                     r.answer, n, b->entries);
+                     r.answer, n, entries);
             if (strstr(r.answer, "too old")) {
                 push_err("these entries are older than Loki's reject_old_samples_max_age: "
                          "to ship an old file, stamp entries with the read time "
@@ -183,9 +191,9 @@ static int send_batch(struct app *a)
         attempt++;
         a->st.retries++;
         if (a->cfg.max_retries && attempt > a->cfg.max_retries) {
-            push_err("giving up on a batch of %zu entries after %d retries; dropped",
-                     b->entries, a->cfg.max_retries);
-            a->st.dropped += b->entries;
+            push_err("giving up on a batch of %zu entries after %d retries; dropped", entries,
+                     a->cfg.max_retries);
+            a->st.dropped += entries;
             break;
         }
         /* Exponential backoff with jitter, so that many pushers do not retry in step. */
@@ -212,17 +220,33 @@ static int send_batch(struct app *a)
         if (stopping(a) && push_now_ms() >= a->stop_deadline)
             goto giveup;
     }
-    a->st.repaired += b->repaired;
-    b->repaired = 0;
-    rc = commit_positions(a) ? -1 : 0;
-    push_batch_reset(b);
     free(body);
-    return rc;
+    return 0;
 giveup:
-    push_err("stopping with a batch of %zu entries unacknowledged; it is sent again on the "
-             "next start", b->entries);
     free(body);
     return -1;
+}
+
+/* Send the batch, then advance the positions past it. 0 when acknowledged or dropped for
+ * good, -1 when giving up at shutdown (positions stay: the batch is sent again next time,
+ * including any half of it already acknowledged). */
+static int send_batch(struct app *a)
+{
+    struct push_batch *b = &a->batch;
+    if (b->entries) {
+        struct push_part all;
+        push_part_all(b, &all);
+        if (send_part(a, &all)) {
+            push_err("stopping with a batch of %zu entries unacknowledged; it is sent again "
+                     "on the next start", b->entries);
+            return -1;
+        }
+    }
+    a->st.repaired += b->repaired;
+    b->repaired = 0;
+    int rc = commit_positions(a) ? -1 : 0;
+    push_batch_reset(b);
+    return rc;
 }
 
 /* The entry's time: the record's own when it has one we can read (*own = 1), else now. */
@@ -268,7 +292,10 @@ static int add_entry(struct app *a, enum push_stream s, int64_t ts, const char *
                  back++)
                 k--;
         }
-        if (a->batch.entries && a->batch.bytes + k > a->cfg.batch_size && send_batch(a))
+        /* Repair of invalid UTF-8 can still take the batch past batch_size by 2k: a push
+         * Loki then refuses as too large is sent in halves. */
+        if (a->batch.entries && a->batch.bytes + k + PUSH_ENTRY_OVERHEAD > a->cfg.batch_size &&
+            send_batch(a))
             return -1;
         if (push_batch_add(&a->batch, s, ts, p, k)) {
             push_err("out of memory");

@@ -92,13 +92,22 @@ void push_buf_free(struct push_buf *b);
 /* ---- the batch (batch.c) ---- */
 enum push_stream { PUSH_STREAM_CONSOLE, PUSH_STREAM_QUERY, PUSH_NSTREAMS };
 
+/* What one entry adds to the size Loki checks against its limit besides the line (the
+ * timestamp and framing: 27 bytes in loki_receiver.py's count, about 20 in Loki's
+ * protobuf), rounded up so that many short entries cannot push a batch over it. */
+#define PUSH_ENTRY_OVERHEAD 32
+
 /* Entries are encoded as they come in (the JSON of each stream's "values"), so a line is
  * copied once and a batch is never held twice. */
 struct push_batch {
     struct push_buf values[PUSH_NSTREAMS]; /* ["<ns>","<line>"],… */
+    size_t *start[PUSH_NSTREAMS];          /* where each entry begins in values, to send a
+                                              part of the batch */
+    size_t start_cap[PUSH_NSTREAMS];
     size_t n[PUSH_NSTREAMS];
     int64_t last_ts[PUSH_NSTREAMS]; /* survives reset: keeps timestamps increasing */
-    size_t bytes;                   /* line bytes, what batch_size counts */
+    size_t bytes;   /* what Loki decodes: line bytes after UTF-8 repair (a bad byte is a
+                       3-byte U+FFFD) plus PUSH_ENTRY_OVERHEAD each; batch_size counts this */
     size_t entries;
     uint64_t repaired;              /* invalid UTF-8 bytes replaced by U+FFFD */
     int64_t first_add_ms;           /* monotonic ms when the first entry went in */
@@ -114,16 +123,28 @@ int push_batch_add(struct push_batch *b, enum push_stream s, int64_t ts_ns, cons
 void push_batch_reset(struct push_batch *b);
 void push_batch_free(struct push_batch *b);
 
+/* A part of a batch: entries [from, to) of each stream. A push Loki refuses as too large is
+ * sent again in halves, each an acknowledged push of its own. */
+struct push_part {
+    size_t from[PUSH_NSTREAMS], to[PUSH_NSTREAMS];
+};
+void push_part_all(const struct push_batch *b, struct push_part *p);
+size_t push_part_entries(const struct push_part *p);
+/* Split p into two parts of (nearly) equal entry counts, in order; -1 if it holds fewer
+ * than two entries. */
+int push_part_halve(const struct push_part *p, struct push_part *lo, struct push_part *hi);
+
 /* ---- the body (encode.c) ---- */
 /* Append ["<ts_ns>","<line as a JSON string>"] (with a leading comma when out is not
  * empty). Invalid UTF-8 is replaced, the count added to *repaired. */
 int push_json_entry(struct push_buf *out, int64_t ts_ns, const char *line, size_t len,
                     uint64_t *repaired);
 
-/* The whole push body of the batch: {"streams":[{"stream":{labels},"values":[…]},…]},
+/* The push body of part p of the batch: {"streams":[{"stream":{labels},"values":[…]},…]},
  * gzip'd when level > 0. *body is malloc'd; *raw_len is the uncompressed JSON size. */
-int push_encode(const struct push_batch *b, const struct push_config *c, int gzip_level,
-                char **body, size_t *body_len, size_t *raw_len);
+int push_encode(const struct push_batch *b, const struct push_part *p,
+                const struct push_config *c, int gzip_level, char **body, size_t *body_len,
+                size_t *raw_len);
 
 /* ---- HTTP (http.c) ---- */
 struct push_http;
@@ -146,11 +167,13 @@ enum push_verdict {
     PUSH_VERDICT_SENT,      /* 2xx: acknowledged */
     PUSH_VERDICT_RETRY,     /* no answer (or a status outside 100-599), 429 or 5xx: send
                                again after a backoff */
-    PUSH_VERDICT_TOO_LARGE, /* 500 "larger than max": never succeeds, all dropped */
+    PUSH_VERDICT_TOO_LARGE, /* 500 "larger than max", or 413 from a proxy: the same body
+                               never succeeds; sent again in halves, a single entry dropped */
     PUSH_VERDICT_REFUSED,   /* other status: not retried, *dropped of them refused */
 };
-/* *dropped is set to the entries lost for good (0 unless TOO_LARGE or REFUSED; at most
- * entries; from Loki's "total ignored: N" when a 400 names it). */
+/* *dropped is set to the entries lost for good unless the push is split (0 unless
+ * TOO_LARGE or REFUSED; at most entries; from Loki's "total ignored: N" when a 400 names
+ * it). */
 enum push_verdict push_http_verdict(const struct push_http_result *r, uint64_t entries,
                                     uint64_t *dropped);
 

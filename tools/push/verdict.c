@@ -26,8 +26,9 @@ enum push_verdict push_http_verdict(const struct push_http_result *r, uint64_t e
         return PUSH_VERDICT_RETRY;
     if (r->status >= 200 && r->status < 300)
         return PUSH_VERDICT_SENT;
-    if (r->status == 500 && strstr(r->answer, "larger than max")) {
-        /* Retrying a push over Loki's message limit never succeeds. */
+    if ((r->status == 500 && strstr(r->answer, "larger than max")) || r->status == 413) {
+        /* Retrying a push over Loki's message limit, or a proxy's body limit (nginx's
+         * client_max_body_size answers 413), never succeeds: the sender halves it. */
         *dropped = entries;
         return PUSH_VERDICT_TOO_LARGE;
     }
