@@ -18,7 +18,6 @@
 #include "qsplit.h"
 #include "fuzz-check.h"
 
-
 typedef int (*transform_fn)(const char *, size_t, unsigned, char *, size_t, size_t *);
 
 /* Run f into an exact-bound buffer, and into a buffer half the output's size; returns the

@@ -20,7 +20,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-
 static int is_qhash(const char *h)
 {
     for (int i = 0; i < QS_HASH_HEX_LEN; i++)
@@ -68,8 +67,14 @@ static void parse_arbitrary(const uint8_t *data, size_t size)
 }
 
 static const char *const loggers[] = {
-    "c.e.mapper.UserMapper.selectById", "p6spy", "com.example.SqlInterceptor", "", "jdbc.sql",
-    "org.hibernate.SQL", "p6spy.custom", "x",
+    "c.e.mapper.UserMapper.selectById",
+    "p6spy",
+    "com.example.SqlInterceptor",
+    "",
+    "jdbc.sql",
+    "org.hibernate.SQL",
+    "p6spy.custom",
+    "x",
 };
 
 static void split_event(const uint8_t *data, size_t size)

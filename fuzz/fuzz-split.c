@@ -23,7 +23,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-
 struct growbuf {
     char *data;
     size_t len, cap;
@@ -72,8 +71,8 @@ static void check_query(struct run *r, const struct qs_output *o)
     }
     char qhash[QS_HASH_HEX_LEN + 1];
     size_t sql_len = 0;
-    int rc = qs_query_record_parse(o->query, o->query_len, qhash, r->sql, r->sql_cap,
-                                   &sql_len);
+    int rc =
+        qs_query_record_parse(o->query, o->query_len, qhash, r->sql, r->sql_cap, &sql_len);
     CHECK(rc == 0);
     CHECK(strcmp(qhash, o->qhash) == 0);
     struct qs_stats st;

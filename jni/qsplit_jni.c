@@ -134,8 +134,8 @@ struct jq_bytes {
 
 /* Copy arrays a[0..n) into one scratch buffer, each followed by a NUL so that C-string
  * arguments need no second copy. Returns 0 or throws and returns <0. */
-static int copy_arrays(JNIEnv *env, struct jq_scratch *s, jbyteArray *a,
-                       struct jq_bytes *out, int n)
+static int copy_arrays(JNIEnv *env, struct jq_scratch *s, jbyteArray *a, struct jq_bytes *out,
+                       int n)
 {
     size_t total = 0;
     for (int i = 0; i < n; i++)
@@ -233,8 +233,7 @@ out:
 }
 
 JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Qsplit_nNormalize(JNIEnv *env, jclass cls,
-                                                              jbyteArray sql,
-                                                              jint dialect)
+                                                              jbyteArray sql, jint dialect)
 {
     (void)cls;
     size_t len = sql ? (size_t)(*env)->GetArrayLength(env, sql) : 0;
@@ -242,8 +241,7 @@ JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Qsplit_nNormalize(JNIEnv *env, jclas
 }
 
 JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Qsplit_nFingerprint(JNIEnv *env, jclass cls,
-                                                                jbyteArray sql,
-                                                                jint dialect)
+                                                                jbyteArray sql, jint dialect)
 {
     (void)cls;
     size_t len = sql ? (size_t)(*env)->GetArrayLength(env, sql) : 0;
@@ -289,9 +287,9 @@ JQ_EXPORT void JNICALL Java_io_qsplit_Hasher_nFree(JNIEnv *env, jclass cls, jlon
 #define JQ_HASH_FINGERPRINT 2
 
 /* Returns the 32 hex digits as bytes (ASCII; the Java side makes the String). */
-JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Hasher_nHash(JNIEnv *env, jclass cls,
-                                                         jlong handle, jint kind,
-                                                         jbyteArray data, jint dialect)
+JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Hasher_nHash(JNIEnv *env, jclass cls, jlong handle,
+                                                         jint kind, jbyteArray data,
+                                                         jint dialect)
 {
     (void)cls;
     struct jq_hasher *jh = handle_ptr(handle);
@@ -302,17 +300,14 @@ JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Hasher_nHash(JNIEnv *env, jclass cls
         return NULL;
     int rc;
     switch (kind) {
-    case JQ_HASH_MD5:
-        rc = qs_hasher_md5_hex(jh->h, in.p, in.len, hex);
-        break;
+    case JQ_HASH_MD5: rc = qs_hasher_md5_hex(jh->h, in.p, in.len, hex); break;
     case JQ_HASH_QHASH:
         rc = qs_hasher_qhash(jh->h, in.p, in.len, (unsigned)dialect, hex);
         break;
     case JQ_HASH_FINGERPRINT:
         rc = qs_hasher_fingerprint_hash(jh->h, in.p, in.len, (unsigned)dialect, hex);
         break;
-    default:
-        rc = QS_EINVAL;
+    default: rc = QS_EINVAL;
     }
     if (rc < 0)
         jq_throw(env, rc, NULL);
@@ -335,8 +330,7 @@ JQ_EXPORT jlong JNICALL Java_io_qsplit_SplitConfig_nNew(JNIEnv *env, jclass cls)
     return ptr_handle(cfg);
 }
 
-JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nFree(JNIEnv *env, jclass cls,
-                                                        jlong handle)
+JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nFree(JNIEnv *env, jclass cls, jlong handle)
 {
     (void)env;
     (void)cls;
@@ -363,17 +357,12 @@ JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nAddString(JNIEnv *env, jclass
         goto out;
     int rc;
     switch (what) {
-    case JQ_CFG_LOGGER:
-        rc = qs_config_add_sql_logger(cfg, v.p, &err);
-        break;
-    case JQ_CFG_REGEX:
-        rc = qs_config_add_sql_regex(cfg, v.p, &err);
-        break;
+    case JQ_CFG_LOGGER: rc = qs_config_add_sql_logger(cfg, v.p, &err); break;
+    case JQ_CFG_REGEX: rc = qs_config_add_sql_regex(cfg, v.p, &err); break;
     case JQ_CFG_RECORD_PATTERN:
         rc = qs_config_set_record_pattern(cfg, value ? v.p : NULL, &err);
         break;
-    default:
-        rc = QS_EINVAL;
+    default: rc = QS_EINVAL;
     }
     if (rc < 0)
         jq_throw_err(env, rc, &err);
@@ -387,9 +376,8 @@ out:
 #define JQ_CFG_LIMIT_RECORD 3
 #define JQ_CFG_LIMIT_DEDUPE 4
 
-JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nSet(JNIEnv *env, jclass cls,
-                                                       jlong handle, jint what,
-                                                       jlong value)
+JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nSet(JNIEnv *env, jclass cls, jlong handle,
+                                                       jint what, jlong value)
 {
     (void)cls;
     struct qs_config *cfg = handle_ptr(handle);
@@ -399,23 +387,16 @@ JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nSet(JNIEnv *env, jclass cls,
         return;
     }
     switch (what) {
-    case JQ_CFG_FLAGS:
-        rc = qs_config_set_flags(cfg, (unsigned)value);
-        break;
-    case JQ_CFG_DIALECT:
-        rc = qs_config_set_dialect(cfg, (unsigned)value);
-        break;
-    case JQ_CFG_BUILTIN:
-        rc = qs_config_set_builtin_detectors(cfg, value != 0);
-        break;
+    case JQ_CFG_FLAGS: rc = qs_config_set_flags(cfg, (unsigned)value); break;
+    case JQ_CFG_DIALECT: rc = qs_config_set_dialect(cfg, (unsigned)value); break;
+    case JQ_CFG_BUILTIN: rc = qs_config_set_builtin_detectors(cfg, value != 0); break;
     case JQ_CFG_LIMIT_RECORD:
         rc = qs_config_set_limit(cfg, QS_LIMIT_RECORD_BYTES, (size_t)value);
         break;
     case JQ_CFG_LIMIT_DEDUPE:
         rc = qs_config_set_limit(cfg, QS_LIMIT_DEDUPE_ENTRIES, (size_t)value);
         break;
-    default:
-        rc = QS_EINVAL;
+    default: rc = QS_EINVAL;
     }
     if (rc < 0)
         jq_throw(env, rc, NULL);
@@ -423,16 +404,15 @@ JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nSet(JNIEnv *env, jclass cls,
 
 /* ---- io.qsplit.QueryLog ------------------------------------------------------------ */
 
-JQ_EXPORT jlong JNICALL Java_io_qsplit_QueryLog_nOpen(JNIEnv *env, jclass cls,
-                                                      jbyteArray path, jint mode)
+JQ_EXPORT jlong JNICALL Java_io_qsplit_QueryLog_nOpen(JNIEnv *env, jclass cls, jbyteArray path,
+                                                      jint mode)
 {
     (void)cls;
     struct jq_scratch s = {0};
     struct jq_bytes p;
     struct qs_error err = {0};
     struct qs_querylog *q = NULL;
-    if (copy_arrays(env, &s, &path, &p, 1) == 0 &&
-        check_cstring(env, &p, "no path") == 0) {
+    if (copy_arrays(env, &s, &path, &p, 1) == 0 && check_cstring(env, &p, "no path") == 0) {
         int rc = qs_querylog_open(&q, p.p, (unsigned)mode, &err);
         if (rc < 0)
             jq_throw_err(env, rc, &err);
@@ -441,8 +421,7 @@ JQ_EXPORT jlong JNICALL Java_io_qsplit_QueryLog_nOpen(JNIEnv *env, jclass cls,
     return ptr_handle(q);
 }
 
-JQ_EXPORT void JNICALL Java_io_qsplit_QueryLog_nClose(JNIEnv *env, jclass cls,
-                                                      jlong handle)
+JQ_EXPORT void JNICALL Java_io_qsplit_QueryLog_nClose(JNIEnv *env, jclass cls, jlong handle)
 {
     (void)cls;
     struct qs_querylog *q = handle_ptr(handle);
@@ -452,15 +431,13 @@ JQ_EXPORT void JNICALL Java_io_qsplit_QueryLog_nClose(JNIEnv *env, jclass cls,
         jq_throw_err(env, rc, &err);
 }
 
-JQ_EXPORT void JNICALL Java_io_qsplit_QueryLog_nAppend(JNIEnv *env, jclass cls,
-                                                       jlong handle, jbyteArray data,
-                                                       jint off, jint len)
+JQ_EXPORT void JNICALL Java_io_qsplit_QueryLog_nAppend(JNIEnv *env, jclass cls, jlong handle,
+                                                       jbyteArray data, jint off, jint len)
 {
     (void)cls;
     struct qs_querylog *q = handle_ptr(handle);
     struct qs_error err = {0};
-    if (data == NULL || off < 0 || len < 0 ||
-        off > (*env)->GetArrayLength(env, data) - len) {
+    if (data == NULL || off < 0 || len < 0 || off > (*env)->GetArrayLength(env, data) - len) {
         jq_throw(env, QS_EINVAL, "bad array range");
         return;
     }
@@ -535,8 +512,7 @@ static int jq_no_output(void *user, const struct qs_output *out)
     return 0;
 }
 
-JQ_EXPORT jlong JNICALL Java_io_qsplit_Splitter_nNew(JNIEnv *env, jclass cls,
-                                                     jlong config)
+JQ_EXPORT jlong JNICALL Java_io_qsplit_Splitter_nNew(JNIEnv *env, jclass cls, jlong config)
 {
     (void)cls;
     struct qs_error err = {0};
@@ -551,8 +527,7 @@ JQ_EXPORT jlong JNICALL Java_io_qsplit_Splitter_nNew(JNIEnv *env, jclass cls,
     return ptr_handle(js);
 }
 
-JQ_EXPORT void JNICALL Java_io_qsplit_Splitter_nFree(JNIEnv *env, jclass cls,
-                                                     jlong handle)
+JQ_EXPORT void JNICALL Java_io_qsplit_Splitter_nFree(JNIEnv *env, jclass cls, jlong handle)
 {
     (void)env;
     (void)cls;
@@ -594,9 +569,10 @@ static int split_event(JNIEnv *env, struct jq_splitter *js, jbyteArray logger,
 
 /* Split one event and hand both outputs back: null without SQL, else {console, query}
  * where query is null when deduped. */
-JQ_EXPORT jobjectArray JNICALL
-Java_io_qsplit_Splitter_nEvent(JNIEnv *env, jclass cls, jlong handle, jbyteArray logger,
-                               jbyteArray message, jbyteArray thread, jbyteArray ts)
+JQ_EXPORT jobjectArray JNICALL Java_io_qsplit_Splitter_nEvent(JNIEnv *env, jclass cls,
+                                                              jlong handle, jbyteArray logger,
+                                                              jbyteArray message,
+                                                              jbyteArray thread, jbyteArray ts)
 {
     (void)cls;
     struct jq_splitter *js = handle_ptr(handle);
@@ -629,8 +605,8 @@ out:
  * the replacement message (null without SQL). An append failure throws, so the caller
  * forwards the original event and the SQL is not lost. */
 JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Splitter_nEventAppend(
-    JNIEnv *env, jclass cls, jlong handle, jlong ql, jbyteArray logger,
-    jbyteArray message, jbyteArray thread, jbyteArray ts)
+    JNIEnv *env, jclass cls, jlong handle, jlong ql, jbyteArray logger, jbyteArray message,
+    jbyteArray thread, jbyteArray ts)
 {
     (void)cls;
     struct jq_splitter *js = handle_ptr(handle);

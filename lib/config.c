@@ -106,10 +106,7 @@ int qs_config_set_limit(struct qs_config *c, int which, size_t value)
             return QS_EINVAL; /* a record prefix alone can be a few hundred bytes */
         c->max_record = value;
         return 0;
-    case QS_LIMIT_DEDUPE_ENTRIES:
-        c->dedupe_entries = value;
-        return 0;
-    default:
-        return QS_EINVAL;
+    case QS_LIMIT_DEDUPE_ENTRIES: c->dedupe_entries = value; return 0;
+    default: return QS_EINVAL;
     }
 }

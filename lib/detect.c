@@ -444,8 +444,8 @@ int qsp_detector_add_regex(struct qsp_detector *d, const char *pattern, struct q
     /* Byte mode, not PCRE2_UTF: messages hold invalid UTF-8, and even with
      * PCRE2_MATCH_INVALID_UTF a bad byte stops '.', which would cut statements short.
      * Literal UTF-8 in a pattern still matches byte for byte. */
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &ecode,
-                                     &eoff, NULL);
+    pcre2_code *code =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &ecode, &eoff, NULL);
     if (!code) {
         PCRE2_UCHAR msg[160];
         if (pcre2_get_error_message(ecode, msg, sizeof msg) < 0)

@@ -8,13 +8,13 @@
 
 enum qsp_sql_kind {
     QSP_SQL_NONE = 0,
-    QSP_SQL_MYBATIS,       /* "==>  Preparing: " (any number of '=' for nested selects) */
-    QSP_SQL_BOUNDSQL,      /* "boundSql : " of a MyBatis interceptor */
-    QSP_SQL_P6SPY_SINGLE,  /* p6spy SingleLineFormat: now|elapsed|category|connection N|url U|prepared|sql */
-    QSP_SQL_P6SPY_MULTI,   /* p6spy MultiLineFormat: #now | took Nms | cat | connection N| url U\nprepared\nsql; */
-    QSP_SQL_P6SPY_CUSTOM,  /* p6spy CustomLineFormat default: now|elapsed|category|connectionN|sqlSingleLine */
-    QSP_SQL_LOGGER,        /* a configured SQL logger: the message is SQL */
-    QSP_SQL_REGEX,         /* a configured message regex with group sql */
+    QSP_SQL_MYBATIS,  /* "==>  Preparing: " (any number of '=' for nested selects) */
+    QSP_SQL_BOUNDSQL, /* "boundSql : " of a MyBatis interceptor */
+    QSP_SQL_P6SPY_SINGLE, /* p6spy SingleLineFormat: now|elapsed|category|connection N|url U|prepared|sql */
+    QSP_SQL_P6SPY_MULTI, /* p6spy MultiLineFormat: #now | took Nms | cat | connection N| url U\nprepared\nsql; */
+    QSP_SQL_P6SPY_CUSTOM, /* p6spy CustomLineFormat default: now|elapsed|category|connectionN|sqlSingleLine */
+    QSP_SQL_LOGGER, /* a configured SQL logger: the message is SQL */
+    QSP_SQL_REGEX,  /* a configured message regex with group sql */
 };
 
 /* Where the SQL is in a message. The console keeps msg[0 .. keep_len), then sep, then

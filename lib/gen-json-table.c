@@ -62,8 +62,9 @@ int main(int argc, char **argv)
     if (standard)
         fputs("#define QSP_JSON_ESCAPES_CONTROL_QUOTE_BACKSLASH 1\n", f);
     /* Multi-byte characters must come out as they went in. */
-    static const unsigned cps[] = {0x80, 0xA0, 0xE9, 0x7FF, 0x800, 0x2028, 0x2029, 0xD7FF,
-                                   0xE000, 0xFEFF, 0xFFFD, 0xFFFF, 0x10000, 0x1F30A, 0x10FFFF};
+    static const unsigned cps[] = {0x80,   0xA0,   0xE9,    0x7FF,   0x800,
+                                   0x2028, 0x2029, 0xD7FF,  0xE000,  0xFEFF,
+                                   0xFFFD, 0xFFFF, 0x10000, 0x1F30A, 0x10FFFF};
     for (size_t i = 0; i < sizeof cps / sizeof cps[0]; i++) {
         unsigned cp = cps[i];
         char s[4], out[32];
@@ -79,7 +80,8 @@ int main(int argc, char **argv)
         }
         if (dump(s, len, out, sizeof out, &n) != 0 || n != len + 2 ||
             memcmp(out + 1, s, len) != 0) {
-            fprintf(stderr, "gen-json-table: jansson escapes U+%04X; json.c must change\n", cp);
+            fprintf(stderr, "gen-json-table: jansson escapes U+%04X; json.c must change\n",
+                    cp);
             return 1;
         }
     }

@@ -29,10 +29,9 @@ enum {
 };
 
 static const unsigned char cls[256] = {
-    [' '] = C_SPACE,  ['\t'] = C_SPACE, ['\n'] = C_SPACE,  ['\r'] = C_SPACE,
-    ['\f'] = C_SPACE, ['\v'] = C_SPACE, ['\''] = C_SQUOTE, ['"'] = C_DQUOTE,
-    ['`'] = C_BTICK,  ['-'] = C_DASH,   ['/'] = C_SLASH,   [';'] = C_SEMI,
-    ['#'] = C_HASH,   ['$'] = C_DOLLAR,
+    [' '] = C_SPACE,  ['\t'] = C_SPACE,  ['\n'] = C_SPACE, ['\r'] = C_SPACE, ['\f'] = C_SPACE,
+    ['\v'] = C_SPACE, ['\''] = C_SQUOTE, ['"'] = C_DQUOTE, ['`'] = C_BTICK,  ['-'] = C_DASH,
+    ['/'] = C_SLASH,  [';'] = C_SEMI,    ['#'] = C_HASH,   ['$'] = C_DOLLAR,
 };
 
 /* Identifier bytes: letters, digits, _, $ and every non-ASCII byte (UTF-8 names). */
@@ -187,9 +186,9 @@ size_t qs_normalize_bound(size_t len)
  * ahead of the input (o <= i), so every write is in bounds without a test. When `checked`
  * is 1, writes past cap are dropped but counted. Returns the length of N(sql).
  */
-static inline __attribute__((always_inline)) size_t
-normalize_pass(const unsigned char *s, size_t len, unsigned dialect, unsigned char *out,
-               size_t cap, const int checked)
+static inline __attribute__((always_inline)) size_t normalize_pass(
+    const unsigned char *s, size_t len, unsigned dialect, unsigned char *out, size_t cap,
+    const int checked)
 {
     size_t i = 0, o = 0;
     size_t keep = 0;        /* output length through the last byte that is not trailing */
@@ -198,37 +197,38 @@ normalize_pass(const unsigned char *s, size_t len, unsigned dialect, unsigned ch
     const int mysql = dialect == QS_DIALECT_MYSQL;
     const int pg = dialect == QS_DIALECT_POSTGRES;
 
-#define PUT(c)                                                                             \
-    do {                                                                                   \
-        if (!checked || o < cap)                                                           \
-            out[o] = (unsigned char)(c);                                                   \
-        o++;                                                                               \
+#define PUT(c)                                                                                \
+    do {                                                                                      \
+        if (!checked || o < cap)                                                              \
+            out[o] = (unsigned char)(c);                                                      \
+        o++;                                                                                  \
     } while (0)
-#define PUTN(p, n)                                                                         \
-    do {                                                                                   \
-        size_t pn_ = (n);                                                                  \
-        if (!checked)                                                                      \
-            memmove(out + o, (p), pn_);                                                    \
-        else if (o < cap)                                                                  \
-            memcpy(out + o, (p), cap - o < pn_ ? cap - o : pn_);                           \
-        o += pn_;                                                                          \
+#define PUTN(p, n)                                                                            \
+    do {                                                                                      \
+        size_t pn_ = (n);                                                                     \
+        if (!checked)                                                                         \
+            memmove(out + o, (p), pn_);                                                       \
+        else if (o < cap)                                                                     \
+            memcpy(out + o, (p), cap - o < pn_ ? cap - o : pn_);                              \
+        o += pn_;                                                                             \
     } while (0)
 /* Whitespace and removed comments: one space, none at the start. */
-#define SEPARATE()                                                                         \
-    do {                                                                                   \
-        if (!sep) {                                                                        \
-            PUT(' ');                                                                      \
-            sep = 1;                                                                       \
-        }                                                                                  \
+#define SEPARATE()                                                                            \
+    do {                                                                                      \
+        if (!sep) {                                                                           \
+            PUT(' ');                                                                         \
+            sep = 1;                                                                          \
+        }                                                                                     \
     } while (0)
 /* Verbatim text s[i, end): kept through its last non-space byte if it runs to the end. */
-#define VERBATIM(end)                                                                      \
-    do {                                                                                   \
-        size_t vn_ = (end) - i;                                                            \
-        PUTN(s + i, vn_);                                                                  \
-        keep = o - ((end) == len ? trailing_space(s, i, len) : 0);                         \
-        sep = 0;                                                                           \
-        i = (end);                                                                         \
+#define VERBATIM(end)                                                                         \
+    do {                                                                                      \
+        size_t vn_ = (end);                                                                   \
+        vn_ -= i;                                                                             \
+        PUTN(s + i, vn_);                                                                     \
+        keep = o - ((end) == len ? trailing_space(s, i, len) : 0);                            \
+        sep = 0;                                                                              \
+        i = (end);                                                                            \
     } while (0)
 
     while (i < len) {
@@ -276,7 +276,8 @@ normalize_pass(const unsigned char *s, size_t len, unsigned dialect, unsigned ch
             i++;
             /* Indentation (MyBatis logs SQL as written in the mapper XML): eight blanks
              * at a time, then byte by byte. */
-            for (uint64_t w; i + 8 <= len && (memcpy(&w, s + i, 8), w == 0x2020202020202020ull);)
+            for (uint64_t w;
+                 i + 8 <= len && (memcpy(&w, s + i, 8), w == 0x2020202020202020ull);)
                 i += 8;
             while (i < len && is_space(s[i]))
                 i++;
@@ -332,8 +333,7 @@ normalize_pass(const unsigned char *s, size_t len, unsigned dialect, unsigned ch
                 }
             }
             break;
-        default:
-            break;
+        default: break;
         }
         PUT(c); /* a special byte that is ordinary here */
         keep = o;
@@ -396,8 +396,19 @@ struct fp_lexer {
 /* The keywords the fingerprint acts on; K_UNARY marks those after which + or - right
  * before a number is a sign. */
 enum {
-    K_NONE, K_NULL, K_TRUE, K_FALSE, K_IN, K_VALUES, K_VALUE, K_ASC, K_ORDER, K_BY,
-    K_LIMIT, K_OFFSET, K_OTHER,
+    K_NONE,
+    K_NULL,
+    K_TRUE,
+    K_FALSE,
+    K_IN,
+    K_VALUES,
+    K_VALUE,
+    K_ASC,
+    K_ORDER,
+    K_BY,
+    K_LIMIT,
+    K_OFFSET,
+    K_OTHER,
     K_UNARY = 0x100,
 };
 
@@ -489,24 +500,42 @@ static int classify(const unsigned char *s, size_t b, size_t e, size_t len)
         char w[9];
         int id;
     } words[] = {
-        {2, "in", K_IN | K_UNARY},      {2, "by", K_BY | K_UNARY},
-        {2, "or", K_OTHER | K_UNARY},   {2, "is", K_OTHER | K_UNARY},
-        {2, "on", K_OTHER | K_UNARY},   {2, "as", K_OTHER | K_UNARY},
-        {3, "asc", K_ASC},              {3, "and", K_OTHER | K_UNARY},
-        {3, "not", K_OTHER | K_UNARY},  {3, "set", K_OTHER | K_UNARY},
-        {3, "xor", K_OTHER | K_UNARY},  {3, "div", K_OTHER | K_UNARY},
-        {3, "mod", K_OTHER | K_UNARY},  {3, "all", K_OTHER | K_UNARY},
-        {3, "any", K_OTHER | K_UNARY},  {4, "null", K_NULL},
-        {4, "true", K_TRUE},            {4, "then", K_OTHER | K_UNARY},
-        {4, "else", K_OTHER | K_UNARY}, {4, "when", K_OTHER | K_UNARY},
-        {4, "case", K_OTHER | K_UNARY}, {4, "like", K_OTHER | K_UNARY},
-        {4, "some", K_OTHER | K_UNARY}, {4, "into", K_OTHER | K_UNARY},
-        {5, "false", K_FALSE},          {5, "value", K_VALUE | K_UNARY},
-        {5, "order", K_ORDER},          {5, "limit", K_LIMIT | K_UNARY},
-        {5, "where", K_OTHER | K_UNARY},{6, "values", K_VALUES | K_UNARY},
-        {6, "offset", K_OFFSET | K_UNARY}, {6, "select", K_OTHER | K_UNARY},
-        {6, "having", K_OTHER | K_UNARY},  {6, "return", K_OTHER | K_UNARY},
-        {6, "exists", K_OTHER | K_UNARY},  {7, "between", K_OTHER | K_UNARY},
+        {2, "in", K_IN | K_UNARY},
+        {2, "by", K_BY | K_UNARY},
+        {2, "or", K_OTHER | K_UNARY},
+        {2, "is", K_OTHER | K_UNARY},
+        {2, "on", K_OTHER | K_UNARY},
+        {2, "as", K_OTHER | K_UNARY},
+        {3, "asc", K_ASC},
+        {3, "and", K_OTHER | K_UNARY},
+        {3, "not", K_OTHER | K_UNARY},
+        {3, "set", K_OTHER | K_UNARY},
+        {3, "xor", K_OTHER | K_UNARY},
+        {3, "div", K_OTHER | K_UNARY},
+        {3, "mod", K_OTHER | K_UNARY},
+        {3, "all", K_OTHER | K_UNARY},
+        {3, "any", K_OTHER | K_UNARY},
+        {4, "null", K_NULL},
+        {4, "true", K_TRUE},
+        {4, "then", K_OTHER | K_UNARY},
+        {4, "else", K_OTHER | K_UNARY},
+        {4, "when", K_OTHER | K_UNARY},
+        {4, "case", K_OTHER | K_UNARY},
+        {4, "like", K_OTHER | K_UNARY},
+        {4, "some", K_OTHER | K_UNARY},
+        {4, "into", K_OTHER | K_UNARY},
+        {5, "false", K_FALSE},
+        {5, "value", K_VALUE | K_UNARY},
+        {5, "order", K_ORDER},
+        {5, "limit", K_LIMIT | K_UNARY},
+        {5, "where", K_OTHER | K_UNARY},
+        {6, "values", K_VALUES | K_UNARY},
+        {6, "offset", K_OFFSET | K_UNARY},
+        {6, "select", K_OTHER | K_UNARY},
+        {6, "having", K_OTHER | K_UNARY},
+        {6, "return", K_OTHER | K_UNARY},
+        {6, "exists", K_OTHER | K_UNARY},
+        {7, "between", K_OTHER | K_UNARY},
         {8, "interval", K_OTHER | K_UNARY},
     };
     size_t n = e - b;
@@ -624,8 +653,7 @@ static void fp_lex(struct fp_lexer *lx, size_t *pos, struct token *tk)
         i = scan_word(s, i + 1, len);
         tk->t = T_WORD;
         goto out;
-    default:
-        break;
+    default: break;
     }
     /* .5 is a number; t.5 and ?.5 are not (that ? may stand for a name's digits). */
     if (is_digit(c) || (c == '.' && i + 1 < len && is_digit(s[i + 1]) &&
@@ -779,8 +807,7 @@ static void put_lower(struct sink *k, const unsigned char *s, size_t b, size_t e
  * in a name of several parts (a lone one would look like a value on a second pass);
  * digits ending a part after other bytes become ? (tbl1, shard_07: pt-query-digest groups
  * numbered tables); digits followed by letters stay (rt_5min, 123abc). */
-static void put_segment(struct sink *k, const unsigned char *s, size_t b, size_t e,
-                        int multi)
+static void put_segment(struct sink *k, const unsigned char *s, size_t b, size_t e, int multi)
 {
     size_t t = e;
     if (b == e)
@@ -866,11 +893,11 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
     int after_limit = 0; /* the last token was the keyword LIMIT */
     struct token tk;
 
-#define SEP()                                                                              \
-    do {                                                                                   \
-        if (pend && k.o > 0)                                                               \
-            put(&k, ' ');                                                                  \
-        pend = 0;                                                                          \
+#define SEP()                                                                                 \
+    do {                                                                                      \
+        if (pend && k.o > 0)                                                                  \
+            put(&k, ' ');                                                                     \
+        pend = 0;                                                                             \
     } while (0)
 
     for (;;) {
@@ -895,7 +922,7 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
             put(&k, ';');
             unary = 1;
             lx.skip_asc = 0; /* ASC is dropped from ORDER BY to ; */
-            continue; /* not kept: trailing semicolons fall off */
+            continue;        /* not kept: trailing semicolons fall off */
         case T_VALUE:
         value:
             SEP();
@@ -981,8 +1008,7 @@ int qs_fingerprint(const char *sql, size_t len, unsigned dialect, char *out, siz
             unary = !(c == ')' || c == ']' || c == '}');
             break;
         }
-        default:
-            break;
+        default: break;
         }
         keep = k.o;
     }

@@ -19,7 +19,7 @@ struct qs_querylog {
     _Atomic int fd;
     char *path;
     unsigned mode;
-    int retired;                 /* the fd before the last reopen, closed at the next one */
+    int retired;                  /* the fd before the last reopen, closed at the next one */
     _Atomic long long next_check; /* monotonic ms of the next look at the path */
     pthread_mutex_t lock;         /* only for the reopen, never around a write */
 };
@@ -122,8 +122,9 @@ int qsp_query_encode(struct qsp_buf *out, const struct qsp_query_fields *f, uint
         rc = qsp_buf_append(out, "}\n", 2);
     if (rc) {
         out->len = start; /* no half record is ever left behind */
-        return qsp_error(err, rc, rc == QS_ENOMEM ? "query.log record: out of memory"
-                                                  : "query.log record: JSON encoding failed");
+        return qsp_error(err, rc,
+                         rc == QS_ENOMEM ? "query.log record: out of memory"
+                                         : "query.log record: JSON encoding failed");
     }
     return 0;
 }

@@ -17,16 +17,15 @@
  *
  *   E ts B [-] B level B pid B --- B [app] [group] [thread] [trace-span] B logger B : E
  */
-#define RECORD_PATTERN(E, B)                                                              \
-    E "(?<ts>\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?"                   \
-      "(?:Z|[+-]\\d\\d(?::?\\d\\d)?)?)" B "-?" B "(?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)" B   \
-      "(?<pid>\\d{0,10}+)" B "---" B                                                          \
-      /* Spring Boot 3.2+: [app] and 3.4+: [group] come before the thread; lazy, so a     \
-       * lone bracket is the thread. */                                                   \
-      "(?:\\[[^\\]\\e\\n]{0,256}+\\]" B "){0,2}?"                                               \
-      "\\[ {0,256}+(?<thread>[^\\]\\e\\n]{0,1024}+)\\]" B                                        \
-      /* Spring Boot 3.2+ correlation: [traceId-spanId] or the same width of blanks. */   \
-      "(?:\\[[0-9a-fA-F -]{0,256}+\\]" B ")?"                                                \
+#define RECORD_PATTERN(E, B)                                                                                                                \
+    E "(?<ts>\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?"                                                                 \
+      "(?:Z|[+-]\\d\\d(?::?\\d\\d)?)?)" B "-?" B                                                                                            \
+      "(?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)" B "(?<pid>\\d{0,10}+)" B                                                                \
+      "---" B /* Spring Boot 3.2+: [app] and 3.4+: [group] come before the thread; lazy, so a     \
+       * lone bracket is the thread. */                                         \
+      "(?:\\[[^\\]\\e\\n]{0,256}+\\]" B "){0,2}?"                                                                                           \
+      "\\[ {0,256}+(?<thread>[^\\]\\e\\n]{0,1024}+)\\]" B /* Spring Boot 3.2+ correlation: [traceId-spanId] or the same width of blanks. */ \
+      "(?:\\[[0-9a-fA-F -]{0,256}+\\]" B ")?"                                                                                               \
       "(?<logger>[^\\s\\e\\[][^\\s\\e]{0,1023}+)" B ":" E " ?"
 const char qsp_default_record_pattern[] =
     RECORD_PATTERN("(?:\\e\\[[0-9;]{0,16}m)*+", "(?: |\\e\\[[0-9;]{0,16}m){0,64}+");
@@ -40,10 +39,10 @@ static const char plain_record_pattern[] = RECORD_PATTERN("", " {0,64}+");
 struct qsp_recpat {
     pcre2_code *code;
     pcre2_code *plain; /* the default only: plain_record_pattern, for lines without ESC */
-    int jit;        /* JIT-compiled (both codes): match with pcre2_jit_match */
-    int is_default; /* the default: a cheap byte pre-check rejects most lines first */
+    int jit;           /* JIT-compiled (both codes): match with pcre2_jit_match */
+    int is_default;    /* the default: a cheap byte pre-check rejects most lines first */
     int g_ts, g_level, g_thread, g_logger, g_msg; /* group numbers, 0 = absent */
-    unsigned char first[256]; /* see qsp_recpat_first_bytes */
+    unsigned char first[256];                     /* see qsp_recpat_first_bytes */
 };
 
 struct qsp_recmatch {

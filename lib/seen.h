@@ -10,7 +10,7 @@
 struct qsp_seen {
     unsigned char (*keys)[16];
     uint8_t *used;
-    size_t mask;  /* slots - 1, slots a power of two >= 2 * limit */
+    size_t mask; /* slots - 1, slots a power of two >= 2 * limit */
     size_t count;
     size_t limit;
     uint64_t resets;

@@ -27,18 +27,18 @@ struct qs_splitter {
     struct qs_hasher *hasher;
     struct qsp_seen seen;
 
-    struct qsp_buf rec;      /* the current record: complete lines, once copied */
-    const char *view;        /* ... or, until then, where it lies in the caller's chunk */
-    size_t view_len;         /* (records inside one chunk are never copied) */
-    struct qsp_prefix pf;    /* its first line's fields, when prefixed */
+    struct qsp_buf rec;   /* the current record: complete lines, once copied */
+    const char *view;     /* ... or, until then, where it lies in the caller's chunk */
+    size_t view_len;      /* (records inside one chunk are never copied) */
+    struct qsp_prefix pf; /* its first line's fields, when prefixed */
     int has_rec;
     int prefixed;
-    uint64_t rec_start;      /* input offset of the current record */
+    uint64_t rec_start; /* input offset of the current record */
 
-    struct qsp_buf line;     /* an incomplete line carried between feeds */
-    int passthrough;         /* the current record is over the limit: streamed unsplit */
-    int line_spill;          /* the current physical line is being streamed as it comes */
-    uint64_t in_off;         /* input offset of the first byte not yet classified */
+    struct qsp_buf line; /* an incomplete line carried between feeds */
+    int passthrough;     /* the current record is over the limit: streamed unsplit */
+    int line_spill;      /* the current physical line is being streamed as it comes */
+    uint64_t in_off;     /* input offset of the first byte not yet classified */
 
     struct qsp_buf console, query, fp;
     struct qs_stats st;
@@ -181,8 +181,8 @@ static int make_console(struct qs_splitter *s, const char *keep, size_t keep_len
     static const char open[] = "\"QHash\":\"";
     s->console.len = 0;
     size_t sep_len = strlen(sep);
-    if (qsp_buf_reserve(&s->console, keep_len + sep_len + sizeof open + QS_HASH_HEX_LEN +
-                                         1 + term_len))
+    if (qsp_buf_reserve(&s->console,
+                        keep_len + sep_len + sizeof open + QS_HASH_HEX_LEN + 1 + term_len))
         return QS_ENOMEM;
     qsp_buf_append(&s->console, keep, keep_len);
     qsp_buf_append(&s->console, sep, sep_len);
@@ -217,8 +217,7 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
     const char *r = held_record(s, &n);
     char hex[QS_HASH_HEX_LEN + 1]; /* o.qhash points here until the callback returns */
     s->view = NULL;
-    struct qs_output o = {.console = r, .console_len = n,
-                          .end_offset = s->rec_start + n};
+    struct qs_output o = {.console = r, .console_len = n, .end_offset = s->rec_start + n};
     s->has_rec = 0;
     s->st.records++;
     if (s->prefixed) {
@@ -244,8 +243,8 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
                             r + pf->thread_off, pf->thread_len, r + pf->logger_off,
                             pf->logger_len, hex, &written, err);
             if (!rc)
-                rc = make_console(s, r, msg_off + sp.keep_len, sp.sep, hex, r + n - term,
-                                  term);
+                rc =
+                    make_console(s, r, msg_off + sp.keep_len, sp.sep, hex, r + n - term, term);
             if (rc)
                 return fail(s, qsp_error(err, rc, "splitting the record at offset %llu",
                                          (unsigned long long)s->rec_start));
@@ -267,8 +266,8 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
 static int emit_partial(struct qs_splitter *s, const char *p, size_t n, uint64_t end,
                         struct qs_error *err)
 {
-    struct qs_output o = {.console = p, .console_len = n, .end_offset = end,
-                          .flags = QS_OUT_PARTIAL};
+    struct qs_output o = {
+        .console = p, .console_len = n, .end_offset = end, .flags = QS_OUT_PARTIAL};
     return call(s, &o, err);
 }
 
@@ -424,8 +423,7 @@ static const char *skip_continuations(const char *p, const char *end,
     return line;
 }
 
-int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len,
-                     struct qs_error *err)
+int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len, struct qs_error *err)
 {
     if (!s || (!data && len))
         return qsp_error(err, QS_EINVAL, "qs_splitter_feed: NULL argument");
@@ -526,8 +524,8 @@ int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev, const ch
         return 0;
     }
     struct qsp_sql_span sp;
-    int rc = qsp_detect(s->cfg->detector, s->dc, ev->logger ? ev->logger : "",
-                        ev->logger_len, ev->message ? ev->message : "", ev->message_len, &sp);
+    int rc = qsp_detect(s->cfg->detector, s->dc, ev->logger ? ev->logger : "", ev->logger_len,
+                        ev->message ? ev->message : "", ev->message_len, &sp);
     if (rc <= 0)
         return rc < 0 ? qsp_error(err, rc, "SQL detection failed") : 0;
     char hex[QS_HASH_HEX_LEN + 1];

@@ -58,8 +58,7 @@ int qs_timestamp_parse(const char *ts, size_t len, unsigned flags, int64_t *unix
     int s = digits(ts, len, &i, 2);
     if (s < 0)
         return QS_EINVAL;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
-        s > 59)
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59)
         return QS_EINVAL;
 
     int64_t ns = 0;

@@ -14,7 +14,7 @@ size_t qsp_utf8_seq_len(const unsigned char *s, size_t avail);
 size_t qsp_utf8_valid_prefix(const char *s, size_t len);
 
 /* Largest output of qsp_utf8_sanitize: every bad byte may become 3 bytes. */
-#define QSP_UTF8_SANITIZE_BOUND(len) ((len) * 3)
+#define QSP_UTF8_SANITIZE_BOUND(len) ((len)*3)
 
 /* Copy s into out, replacing each byte of an ill-formed sequence by U+FFFD (EF BF BD).
  * Returns the output length; *replaced gets the number of bytes replaced. */

@@ -10,36 +10,37 @@
 static int qst_failures;
 static int qst_checks;
 
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        qst_checks++;                                                                      \
-        if (!(cond)) {                                                                     \
-            qst_failures++;                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);      \
-        }                                                                                  \
+#define CHECK(cond)                                                                           \
+    do {                                                                                      \
+        qst_checks++;                                                                         \
+        if (!(cond)) {                                                                        \
+            qst_failures++;                                                                   \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);          \
+        }                                                                                     \
     } while (0)
 
-#define CHECK_INT(a, b)                                                                    \
-    do {                                                                                   \
-        long long qst_a = (long long)(a), qst_b = (long long)(b);                          \
-        qst_checks++;                                                                      \
-        if (qst_a != qst_b) {                                                              \
-            qst_failures++;                                                                \
-            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, \
-                    #a, qst_a, #b, qst_b);                                                 \
-        }                                                                                  \
+#define CHECK_INT(a, b)                                                                       \
+    do {                                                                                      \
+        long long qst_a = (long long)(a), qst_b = (long long)(b);                             \
+        qst_checks++;                                                                         \
+        if (qst_a != qst_b) {                                                                 \
+            qst_failures++;                                                                   \
+            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__,   \
+                    #a, qst_a, #b, qst_b);                                                    \
+        }                                                                                     \
     } while (0)
 
-#define CHECK_MEM(a, alen, b, blen)                                                        \
-    do {                                                                                   \
-        size_t qst_al = (alen), qst_bl = (blen);                                           \
-        qst_checks++;                                                                      \
-        if (qst_al != qst_bl || memcmp((a), (b), qst_al) != 0) {                           \
-            qst_failures++;                                                                \
-            fprintf(stderr, "%s:%d: got [%.*s] (%zu bytes), expected [%.*s] (%zu bytes)\n", \
-                    __FILE__, __LINE__, (int)(qst_al > 400 ? 400 : qst_al), (const char *)(a), \
-                    qst_al, (int)(qst_bl > 400 ? 400 : qst_bl), (const char *)(b), qst_bl);  \
-        }                                                                                  \
+#define CHECK_MEM(a, alen, b, blen)                                                           \
+    do {                                                                                      \
+        size_t qst_al = (alen), qst_bl = (blen);                                              \
+        qst_checks++;                                                                         \
+        if (qst_al != qst_bl || memcmp((a), (b), qst_al) != 0) {                              \
+            qst_failures++;                                                                   \
+            fprintf(stderr, "%s:%d: got [%.*s] (%zu bytes), expected [%.*s] (%zu bytes)\n",   \
+                    __FILE__, __LINE__, (int)(qst_al > 400 ? 400 : qst_al),                   \
+                    (const char *)(a), qst_al, (int)(qst_bl > 400 ? 400 : qst_bl),            \
+                    (const char *)(b), qst_bl);                                               \
+        }                                                                                     \
     } while (0)
 
 #define CHECK_STR(a, b) CHECK_MEM((a), strlen(a), (b), strlen(b))

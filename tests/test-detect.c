@@ -13,9 +13,9 @@ static struct qsp_detect_ctx *bictx;
 
 /* Detect in msg[0..len) and check the result: want_sql NULL means "no SQL". */
 static void expect_len(int line, const struct qsp_detector *d, struct qsp_detect_ctx *c,
-                       const char *logger, const char *msg, size_t len,
-                       enum qsp_sql_kind kind, const char *keep, const char *sep,
-                       const char *want_sql, size_t want_len)
+                       const char *logger, const char *msg, size_t len, enum qsp_sql_kind kind,
+                       const char *keep, const char *sep, const char *want_sql,
+                       size_t want_len)
 {
     struct qsp_sql_span sp;
     memset(&sp, 0x5a, sizeof sp);
@@ -44,8 +44,8 @@ static size_t slen(const char *s)
     return s ? strlen(s) : 0;
 }
 
-#define EXPECT(lg, msg, kind, keep, sep, sql)                                              \
-    expect_len(__LINE__, bi, bictx, (lg), (msg), strlen(msg), (kind), (keep), (sep), (sql), \
+#define EXPECT(lg, msg, kind, keep, sep, sql)                                                 \
+    expect_len(__LINE__, bi, bictx, (lg), (msg), strlen(msg), (kind), (keep), (sep), (sql),   \
                slen(sql))
 #define NONE(lg, msg) EXPECT((lg), (msg), QSP_SQL_NONE, "", "", NULL)
 #define MAPPER "c.e.mapper.UserMapper.selectById"
@@ -55,8 +55,8 @@ static void test_mybatis(void)
     EXPECT(MAPPER, "==>  Preparing: SELECT id, name FROM t_user WHERE id = ?", QSP_SQL_MYBATIS,
            "==>  Preparing: ", "", "SELECT id, name FROM t_user WHERE id = ?");
     /* Nested selects (queryStack 2 and 3) put more '=' before the arrow. */
-    EXPECT(MAPPER, "====>  Preparing: SELECT * FROM t_role WHERE user_id = ?",
-           QSP_SQL_MYBATIS, "====>  Preparing: ", "", "SELECT * FROM t_role WHERE user_id = ?");
+    EXPECT(MAPPER, "====>  Preparing: SELECT * FROM t_role WHERE user_id = ?", QSP_SQL_MYBATIS,
+           "====>  Preparing: ", "", "SELECT * FROM t_role WHERE user_id = ?");
     EXPECT(MAPPER, "======>  Preparing: SELECT 1", QSP_SQL_MYBATIS, "======>  Preparing: ", "",
            "SELECT 1");
     EXPECT(MAPPER, "==> Preparing: select 1", QSP_SQL_MYBATIS, "==> Preparing: ", "",
@@ -116,8 +116,7 @@ static void test_p6spy_single(void)
 {
     EXPECT("p6spy", P6HEAD "select id from t where a=?|select id from t where a=5",
            QSP_SQL_P6SPY_SINGLE, P6HEAD, "", "select id from t where a=5");
-    EXPECT("p6spy", P6HEAD "select 1|select 1", QSP_SQL_P6SPY_SINGLE, P6HEAD, "",
-           "select 1");
+    EXPECT("p6spy", P6HEAD "select 1|select 1", QSP_SQL_P6SPY_SINGLE, P6HEAD, "", "select 1");
     /* '|' inside the SQL: || concatenation, with and without placeholders. */
     EXPECT("p6spy", P6HEAD "select a||b from t where id=?|select a||b from t where id=3",
            QSP_SQL_P6SPY_SINGLE, P6HEAD, "", "select a||b from t where id=3");
@@ -126,15 +125,15 @@ static void test_p6spy_single(void)
     EXPECT("p6spy", P6HEAD "select a||? from t|select a||'x' from t", QSP_SQL_P6SPY_SINGLE,
            P6HEAD, "", "select a||'x' from t");
     /* ... and inside a bound value. */
-    EXPECT("p6spy",
-           P6HEAD "update t set v=? where id=?|update t set v='x|y||z' where id=2",
+    EXPECT("p6spy", P6HEAD "update t set v=? where id=?|update t set v='x|y||z' where id=2",
            QSP_SQL_P6SPY_SINGLE, P6HEAD, "", "update t set v='x|y||z' where id=2");
     EXPECT("p6spy", P6HEAD "select ?|?|select '|'|'|'", QSP_SQL_P6SPY_SINGLE, P6HEAD, "",
            "select '|'|'|'");
     /* An empty statement field: the prepared one is the SQL. */
     EXPECT("p6spy", P6HEAD "select now()|", QSP_SQL_P6SPY_SINGLE, P6HEAD, "", "select now()");
-    EXPECT("p6spy", "1700485381123|12|batch|connection 7|" P6URL
-                    "|insert into t(a) values(?)|insert into t(a) values(9)",
+    EXPECT("p6spy",
+           "1700485381123|12|batch|connection 7|" P6URL
+           "|insert into t(a) values(?)|insert into t(a) values(9)",
            QSP_SQL_P6SPY_SINGLE, "1700485381123|12|batch|connection 7|" P6URL "|", "",
            "insert into t(a) values(9)");
     /* commit and rollback carry no SQL. */
@@ -145,9 +144,10 @@ static void test_p6spy_single(void)
     EXPECT("com.example.Other", P6HEAD "select 1|select 1", QSP_SQL_P6SPY_SINGLE, P6HEAD, "",
            "select 1");
     /* p6spy's dateformat may make "now" text; trusted only from the p6spy logger. */
-    EXPECT("p6spy", "Nov 20, 2023 14:03:01|3|statement|connection 7|" P6URL "|select 1|select 1",
-           QSP_SQL_P6SPY_SINGLE,
-           "Nov 20, 2023 14:03:01|3|statement|connection 7|" P6URL "|", "", "select 1");
+    EXPECT("p6spy",
+           "Nov 20, 2023 14:03:01|3|statement|connection 7|" P6URL "|select 1|select 1",
+           QSP_SQL_P6SPY_SINGLE, "Nov 20, 2023 14:03:01|3|statement|connection 7|" P6URL "|",
+           "", "select 1");
     NONE("com.example.Other",
          "Nov 20, 2023 14:03:01|3|statement|connection 7|" P6URL "|select 1|select 1");
     /* Before the url field existed. */
@@ -172,7 +172,8 @@ static void test_p6spy_multi(void)
            QSP_SQL_P6SPY_MULTI, MHEAD, " | ", "select id from t where a=5");
     /* The prepared statement spans lines: as many as the statement with values. */
     EXPECT("p6spy",
-           MHEAD "\nselect id,\n  name\nfrom t where a=?\nselect id,\n  name\nfrom t where a=5;",
+           MHEAD
+           "\nselect id,\n  name\nfrom t where a=?\nselect id,\n  name\nfrom t where a=5;",
            QSP_SQL_P6SPY_MULTI, MHEAD, " | ", "select id,\n  name\nfrom t where a=5");
     /* A bound value holds a newline: the line counts differ, the text decides. */
     EXPECT("p6spy", MHEAD "\ninsert into t(v) values(?)\ninsert into t(v) values('a\nb');",
@@ -225,8 +226,8 @@ static void test_loggers_and_regexes(void)
     CHECK_INT(err.code, QS_OK);
     CHECK_INT(qsp_detect_ctx_new(&c, d, &err), 0);
     struct qsp_sql_span sp;
-#define DEXPECT(lg, msg, kind, keep, sep, sql)                                             \
-    expect_len(__LINE__, d, c, (lg), (msg), strlen(msg), (kind), (keep), (sep), (sql),     \
+#define DEXPECT(lg, msg, kind, keep, sep, sql)                                                \
+    expect_len(__LINE__, d, c, (lg), (msg), strlen(msg), (kind), (keep), (sep), (sql),        \
                slen(sql))
 
     /* Hibernate's format_sql output: the whole message is SQL. */
@@ -245,8 +246,8 @@ static void test_loggers_and_regexes(void)
     expect_len(__LINE__, d, c, "org.hibernate.SQL", " \r\n ", 4, QSP_SQL_NONE, "", "", NULL,
                0);
     /* Not configured: exact names only, the prefix ends where the '*' was. */
-    expect_len(__LINE__, d, c, "org.hibernate.SQLx", "select 1", 8, QSP_SQL_NONE, "", "",
-               NULL, 0);
+    expect_len(__LINE__, d, c, "org.hibernate.SQLx", "select 1", 8, QSP_SQL_NONE, "", "", NULL,
+               0);
     expect_len(__LINE__, d, c, "org.hibernate", "select 1", 8, QSP_SQL_NONE, "", "", NULL, 0);
     expect_len(__LINE__, d, c, "com.example.sqlx", "select 1", 8, QSP_SQL_NONE, "", "", NULL,
                0);
@@ -272,8 +273,8 @@ static void test_loggers_and_regexes(void)
     qsp_detector_set_builtin(d, 0);
     expect_len(__LINE__, d, c, MAPPER, "==>  Preparing: select 4", 24, QSP_SQL_NONE, "", "",
                NULL, 0);
-    expect_len(__LINE__, d, c, "p6spy", "1|3|statement|connection7|select 1", 34,
-               QSP_SQL_NONE, "", "", NULL, 0);
+    expect_len(__LINE__, d, c, "p6spy", "1|3|statement|connection7|select 1", 34, QSP_SQL_NONE,
+               "", "", NULL, 0);
     DEXPECT("x", "SQL: select 5", QSP_SQL_REGEX, "SQL: ", "", "select 5");
     qsp_detector_set_builtin(d, 1);
 
@@ -348,10 +349,32 @@ static void test_p6spy_long(void)
 static void test_garbage(void)
 {
     static const char *frag[] = {
-        "==>  Preparing: ", "====> ", " Preparing: ", "boundSql", " : ", "|", "||",
-        "connection ", "connection7", "url jdbc:x", "#1700 | took 3ms | statement | connection 7| url u",
-        "\n", "\r\n", "?", "select ", "1700485381123", "3", "statement", "commit", ";", "\0",
-        "\xff", "\xc3", " ", "'", "p6spy",
+        "==>  Preparing: ",
+        "====> ",
+        " Preparing: ",
+        "boundSql",
+        " : ",
+        "|",
+        "||",
+        "connection ",
+        "connection7",
+        "url jdbc:x",
+        "#1700 | took 3ms | statement | connection 7| url u",
+        "\n",
+        "\r\n",
+        "?",
+        "select ",
+        "1700485381123",
+        "3",
+        "statement",
+        "commit",
+        ";",
+        "\0",
+        "\xff",
+        "\xc3",
+        " ",
+        "'",
+        "p6spy",
     };
     const size_t nfrag = sizeof frag / sizeof frag[0];
     struct qs_error err;
@@ -417,7 +440,8 @@ static void measure(void)
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
     for (long i = 0; i < iters; i++)
-        hits += qsp_detect(bi, bictx, MAPPER, sizeof MAPPER - 1, nosql[i % n], lens[i % n], &sp);
+        hits +=
+            qsp_detect(bi, bictx, MAPPER, sizeof MAPPER - 1, nosql[i % n], lens[i % n], &sp);
     clock_gettime(CLOCK_MONOTONIC, &b);
     double s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
     CHECK_INT(hits, 0);

@@ -154,12 +154,14 @@ static void dialects(void)
     check_n(QS_DIALECT_POSTGRES, "SELECT $$a$$$$b  c$$  x", "SELECT $$a$$$$b  c$$ x");
     check_n(QS_DIALECT_POSTGRES, "SELECT 'C:\\'  AS p", "SELECT 'C:\\' AS p");
     check_n(QS_DIALECT_DEFAULT, "SELECT 'C:\\'  AS p", "SELECT 'C:\\'  AS p");
-    check_n(QS_DIALECT_POSTGRES, "SELECT E'a\\'  b'  x, e'\\\\'  y", "SELECT E'a\\'  b' x, e'\\\\' y");
+    check_n(QS_DIALECT_POSTGRES, "SELECT E'a\\'  b'  x, e'\\\\'  y",
+            "SELECT E'a\\'  b' x, e'\\\\' y");
     check_n(QS_DIALECT_POSTGRES, "SELECT ne'a\\'  x'  y", "SELECT ne'a\\' x'  y");
     check_n(QS_DIALECT_POSTGRES, "SELECT $$x$$E'\\'  '  y", "SELECT $$x$$E'\\'  ' y");
     check_n(QS_DIALECT_POSTGRES, "SELECT /* a /* b */ c */ 1", "SELECT 1");
     check_n(QS_DIALECT_DEFAULT, "SELECT /* a /* b */ c */ 1", "SELECT c */ 1");
-    check_n(QS_DIALECT_POSTGRES, "SELECT /*+ a /* b */ c */  1", "SELECT /*+ a /* b */ c */ 1");
+    check_n(QS_DIALECT_POSTGRES, "SELECT /*+ a /* b */ c */  1",
+            "SELECT /*+ a /* b */ c */ 1");
     check_n(QS_DIALECT_POSTGRES, "SELECT 1 # 2", "SELECT 1 # 2");
     check_n(QS_DIALECT_MYSQL, "SELECT $$a  b$$", "SELECT $$a b$$");
 }
@@ -253,19 +255,19 @@ static void large_inputs(void)
         "SELECT u.id, u.name, u.email FROM users u WHERE u.id = ? AND ", 1,
         "N, typical statement text");
     /* one huge token of each kind */
-    big(qs_normalize, qs_normalize_bound, 0, "SELECT '", "ab  ", mb50 / 4, "SELECT '",
-        "ab  ", 2, "N, unterminated string");
+    big(qs_normalize, qs_normalize_bound, 0, "SELECT '", "ab  ", mb50 / 4, "SELECT '", "ab  ",
+        2, "N, unterminated string");
     big(qs_normalize, qs_normalize_bound, 0, "SELECT 1 ", "/* c */--x\n", mb50 / 11,
         "SELECT 1 ", "", 1, "N, comments");
     big(qs_normalize, qs_normalize_bound, 0, "SELECT 1", " \t\r\n", mb50 / 4, "SELECT 1", "",
         0, "N, whitespace");
     big(qs_normalize, qs_normalize_bound, 0, "x", "-", mb50, "x", "", 0, "N, dashes");
-    big(qs_normalize, qs_normalize_bound, QS_DIALECT_POSTGRES, "", "$a$", mb50 / 3, "",
-        "$a$", 0, "N, dollar quotes");
-    big(qs_fingerprint, qs_fingerprint_bound, 0, "x in (", "1,", mb50 / 2, "x in (",
-        "?,", 0, "fingerprint, unclosed IN list");
-    big(qs_fingerprint, qs_fingerprint_bound, 0, "insert into t values (1)", ",(1)",
-        mb50 / 4, "insert into t values(?+)", "", 0, "fingerprint, VALUES rows");
+    big(qs_normalize, qs_normalize_bound, QS_DIALECT_POSTGRES, "", "$a$", mb50 / 3, "", "$a$",
+        0, "N, dollar quotes");
+    big(qs_fingerprint, qs_fingerprint_bound, 0, "x in (", "1,", mb50 / 2, "x in (", "?,", 0,
+        "fingerprint, unclosed IN list");
+    big(qs_fingerprint, qs_fingerprint_bound, 0, "insert into t values (1)", ",(1)", mb50 / 4,
+        "insert into t values(?+)", "", 0, "fingerprint, VALUES rows");
     big(qs_fingerprint, qs_fingerprint_bound, 0, "x ", "(", mb50, "x ", "(", 0,
         "fingerprint, open parentheses");
     big(qs_fingerprint, qs_fingerprint_bound, 0, "", "a1_", mb50 / 3, "", "a?_", 0,

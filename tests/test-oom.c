@@ -30,7 +30,7 @@ extern void __libc_free(void *);
 
 static long fail_at = -1; /* fail the Nth allocation from now; -1: never */
 static long calls;
-static long live;         /* allocations not yet freed */
+static long live; /* allocations not yet freed */
 
 static int should_fail(void)
 {
@@ -114,8 +114,10 @@ static int scenario(void)
         rc = qs_splitter_finish(s, &err);
     const char *c, *q;
     size_t cl, ql;
-    struct qs_event ev = {.logger = "com.example.sql.Q", .logger_len = 17,
-                          .message = "UPDATE t SET a = 1", .message_len = 18};
+    struct qs_event ev = {.logger = "com.example.sql.Q",
+                          .logger_len = 17,
+                          .message = "UPDATE t SET a = 1",
+                          .message_len = 18};
     if (!rc && qs_splitter_event(s, &ev, &c, &cl, &q, &ql, &err) < 0)
         rc = err.code ? err.code : QS_ENOMEM;
     if (!rc)

@@ -35,9 +35,13 @@ static void test_encode(void)
     CHECK_INT(bad, 0);
 
     /* Invalid UTF-8: each bad byte becomes U+FFFD; NUL is escaped; nothing dropped. */
-    encode_one("a\xff" "b\x00" "c\xe2\x82", 7, &out, &bad);
+    encode_one("a\xff"
+               "b\x00"
+               "c\xe2\x82",
+               7, &out, &bad);
     want = "{\"QHash\":\"8c6b7778672a4222bf18d91a035cd86e\",\"sql\":"
-           "\"a\xef\xbf\xbd" "b\\u0000c\xef\xbf\xbd\xef\xbf\xbd\"}\n";
+           "\"a\xef\xbf\xbd"
+           "b\\u0000c\xef\xbf\xbd\xef\xbf\xbd\"}\n";
     CHECK_MEM(out.data, out.len, want, strlen(want));
     CHECK_INT(bad, 3);
 
@@ -48,9 +52,18 @@ static void test_encode(void)
     CHECK_INT(bad, 5);
 
     /* Extra keys come after QHash and sql, in this order. */
-    struct qsp_query_fields f = {.qhash = H, .sql = "SELECT 1", .sql_len = 8, .ts = "T", .ts_len = 1,
-                                 .thread = "main", .thread_len = 4, .logger = "L", .logger_len = 1,
-                                 .fingerprint = "select ?", .fingerprint_len = 8, .fhash = H};
+    struct qsp_query_fields f = {.qhash = H,
+                                 .sql = "SELECT 1",
+                                 .sql_len = 8,
+                                 .ts = "T",
+                                 .ts_len = 1,
+                                 .thread = "main",
+                                 .thread_len = 4,
+                                 .logger = "L",
+                                 .logger_len = 1,
+                                 .fingerprint = "select ?",
+                                 .fingerprint_len = 8,
+                                 .fhash = H};
     out.len = 0;
     CHECK_INT(qsp_query_encode(&out, &f, &bad, NULL), 0);
     want = "{\"QHash\":\"8c6b7778672a4222bf18d91a035cd86e\",\"sql\":\"SELECT 1\",\"ts\":\"T\","
@@ -83,7 +96,9 @@ static void test_parse_rejects(void)
     char hash[33], sql[64];
     size_t n;
     const char *bad[] = {
-        "", "not json", "{\"QHash\":\"8c6b\",\"sql\":\"x\"}",
+        "",
+        "not json",
+        "{\"QHash\":\"8c6b\",\"sql\":\"x\"}",
         "{\"QHash\":\"8C6B7778672A4222BF18D91A035CD86E\",\"sql\":\"x\"}",
         "{\"QHash\":\"8c6b7778672a4222bf18d91a035cd86e\"}",
         "{\"QHash\":\"8c6b7778672a4222bf18d91a035cd86e\",\"sql\":5}",
@@ -93,7 +108,8 @@ static void test_parse_rejects(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK_INT(qs_query_record_parse(bad[i], strlen(bad[i]), hash, sql, sizeof sql, &n),
                   QS_ENOTFOUND);
-    const char *ok = "{\"QHash\":\"8c6b7778672a4222bf18d91a035cd86e\",\"sql\":\"a\\u0000b\",\"ts\":\"x\"}\n";
+    const char *ok = "{\"QHash\":\"8c6b7778672a4222bf18d91a035cd86e\",\"sql\":\"a\\u0000b\","
+                     "\"ts\":\"x\"}\n";
     CHECK_INT(qs_query_record_parse(ok, strlen(ok), hash, sql, sizeof sql, &n), 0);
     CHECK_MEM(sql, n, "a\0b", 3);
 }
@@ -220,9 +236,8 @@ static void test_concurrent(void)
         int rc = qs_query_record_parse(line, (size_t)got, hash, sql, (1 << 20) - 1, &n);
         if (rc == 0)
             sql[n] = '\0';
-        if (rc != 0 ||
-            sscanf(sql, "SELECT %d, %d, %d", &p, &t, &i) != 3 || p < 0 || p > 1 || t < 0 ||
-            t >= THREADS || i < 0 || i >= PER_THREAD) {
+        if (rc != 0 || sscanf(sql, "SELECT %d, %d, %d", &p, &t, &i) != 3 || p < 0 || p > 1 ||
+            t < 0 || t >= THREADS || i < 0 || i >= PER_THREAD) {
             broken++;
             continue;
         }

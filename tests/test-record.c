@@ -138,8 +138,7 @@ static void test_default_edges(void)
     CHECK_INT(match_str("==>  Preparing: SELECT 1", &pf), 0);
     /* Nine fraction digits, a comma, no fraction. */
     CHECK_INT(match_str("2021-05-25 18:32:35,710123456 INFO 1 --- [main] a.B : x", &pf), 1);
-    CHECK_MEM("2021-05-25 18:32:35,710123456", 29, "2021-05-25 18:32:35,710123456",
-              pf.ts_len);
+    CHECK_MEM("2021-05-25 18:32:35,710123456", 29, "2021-05-25 18:32:35,710123456", pf.ts_len);
     CHECK_INT(match_str("2021-05-25 18:32:35 INFO 1 --- [main] a.B : x", &pf), 1);
     /* The message starts after ": " even when it holds " : " itself. */
     const char *l = "2021-05-25 18:32:35.710  INFO 1 --- [main] a.B : k : v";
@@ -155,7 +154,8 @@ static void test_default_edges(void)
 static void test_bad_bytes(void)
 {
     struct qsp_prefix pf;
-    static const char l1[] = "2021-05-25 18:32:35.710 DEBUG 1 --- [ma\xff\xfein] c.e.X\xc3 : a\0b\xff\r";
+    static const char l1[] =
+        "2021-05-25 18:32:35.710 DEBUG 1 --- [ma\xff\xfein] c.e.X\xc3 : a\0b\xff\r";
     CHECK_INT(match(l1, sizeof l1 - 1, &pf), 1);
     CHECK_MEM(l1 + pf.thread_off, pf.thread_len, "ma\xff\xfein", 6);
     CHECK_MEM(l1 + pf.logger_off, pf.logger_len, "c.e.X\xc3", 6);

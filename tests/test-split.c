@@ -9,8 +9,9 @@
 #include "qsplit.h"
 #include "qstest.h"
 
-#define P "2021-05-25 18:32:35.710 DEBUG 10788 --- [http-nio-8081-exec-595] " \
-          "c.e.mapper.UserMapper.selectById        : "
+#define P                                                                                     \
+    "2021-05-25 18:32:35.710 DEBUG 10788 --- [http-nio-8081-exec-595] "                       \
+    "c.e.mapper.UserMapper.selectById        : "
 
 /* Everything a run produced, flattened so two runs compare with memcmp. */
 struct capture {
@@ -98,8 +99,7 @@ static void check_same(const struct capture *a, const struct capture *b, size_t 
 
 static const char sample[] =
     "  .   ____          _            __ _ _\n"
-    " :: Spring Boot ::                (v2.7.18)\n"
-    P "==>  Preparing: SELECT id,\n"
+    " :: Spring Boot ::                (v2.7.18)\n" P "==>  Preparing: SELECT id,\n"
     "           name\n"
     "    FROM users\n"
     "    WHERE id = ?\n" P "==> Parameters: 42(Integer)\n" P "<==      Total: 1\n"
@@ -109,7 +109,8 @@ static const char sample[] =
     "2021-05-25 18:32:35.712  INFO 10788 --- [main] c.e.App : caf\xc3\xa9 \xff\xfe bytes\r\n" P
     "==>  Preparing: SELECT * FROM t WHERE a = 'x  y' -- note\r\n"
     "   AND b = ?\r\n" P "==>  Preparing: SELECT id, name FROM users WHERE id = ?\n"
-    "2021-05-25 18:32:35.713 DEBUG 10788 --- [main] p6spy : 1621939955710|3|statement|connection 5|"
+    "2021-05-25 18:32:35.713 DEBUG 10788 --- [main] p6spy : "
+    "1621939955710|3|statement|connection 5|"
     "url jdbc:h2:mem:test|SELECT name FROM t WHERE id = ?|SELECT name FROM t WHERE id = 7\n"
     "2021-05-25 18:32:35.714 DEBUG 10788 --- [main] c.e.Svc : boundSql : UPDATE t SET a = 1\n"
     "   WHERE id = 2\n"
@@ -144,12 +145,15 @@ static void test_sample(const struct qs_config *cfg)
     /* The same statement on one line shares the QHash. */
     snprintf(want, sizeof want, "\n" P "==>  Preparing: \"QHash\":\"%s\"\n", hex);
     CHECK(strstr(c.console, want) != NULL);
-    snprintf(want, sizeof want, "{\"QHash\":\"%s\",\"sql\":\"SELECT id,\\n           name\\n"
-             "    FROM users\\n    WHERE id = ?\"}\n", hex);
+    snprintf(want, sizeof want,
+             "{\"QHash\":\"%s\",\"sql\":\"SELECT id,\\n           name\\n"
+             "    FROM users\\n    WHERE id = ?\"}\n",
+             hex);
     CHECK(strncmp(c.query, want, strlen(want)) == 0);
 
     /* Parameters, Total, the stack trace, the banner and bad bytes stay byte for byte. */
-    CHECK(strstr(c.console, P "==> Parameters: 42(Integer)\n" P "<==      Total: 1\n") != NULL);
+    CHECK(strstr(c.console, P "==> Parameters: 42(Integer)\n" P "<==      Total: 1\n") !=
+          NULL);
     CHECK(strstr(c.console, "failed\njava.lang.IllegalStateException: boom\n\tat com.example."
                             "App.main(App.java:10)\n") != NULL);
     CHECK(strncmp(c.console, sample, 80) == 0);
@@ -164,8 +168,10 @@ static void test_sample(const struct qs_config *cfg)
     /* p6spy: metadata kept, the SQL with values is the statement. */
     const char *sql3 = "SELECT name FROM t WHERE id = 7";
     CHECK_INT(qs_hasher_qhash(h, sql3, strlen(sql3), 0, hex), 0);
-    snprintf(want, sizeof want, "p6spy : 1621939955710|3|statement|connection 5|url "
-             "jdbc:h2:mem:test|\"QHash\":\"%s\"\n", hex);
+    snprintf(want, sizeof want,
+             "p6spy : 1621939955710|3|statement|connection 5|url "
+             "jdbc:h2:mem:test|\"QHash\":\"%s\"\n",
+             hex);
     CHECK(strstr(c.console, want) != NULL);
 
     /* boundSql, multi-line, followed by an unterminated last line of another record. */
@@ -292,7 +298,8 @@ static void test_huge_line(const struct qs_config *cfg)
         CHECK_INT(qs_splitter_feed(s, buf, chunk, NULL), 0);
         memset(buf, 'y', chunk);
     }
-    CHECK_INT(qs_splitter_feed(s, "\n" P "==>  Preparing: SELECT 1\n", strlen(P) + 27, NULL), 0);
+    CHECK_INT(qs_splitter_feed(s, "\n" P "==>  Preparing: SELECT 1\n", strlen(P) + 27, NULL),
+              0);
     CHECK_INT(qs_splitter_finish(s, NULL), 0);
     getrusage(RUSAGE_SELF, &after);
     struct qs_stats st;
@@ -314,12 +321,14 @@ static void test_options(void)
     struct qs_config *cfg = NULL;
     struct qs_splitter *s = NULL;
     struct capture c;
-    const char in[] = P "==>  Preparing: SELECT * FROM t WHERE name = 'Ann' AND id IN (1, 2)\n"
-                        P "==>  Preparing: SELECT * FROM t WHERE name = 'Ann' AND id IN (1, 2)\n";
+    const char in[] =
+        P "==>  Preparing: SELECT * FROM t WHERE name = 'Ann' AND id IN (1, 2)\n" P
+          "==>  Preparing: SELECT * FROM t WHERE name = 'Ann' AND id IN (1, 2)\n";
     CHECK_INT(qs_config_new(&cfg, NULL), 0);
     CHECK_INT(qs_config_set_flags(cfg, QS_FLAG_DEDUPE | QS_FLAG_REDACT | QS_FIELD_TIMESTAMP |
                                            QS_FIELD_THREAD | QS_FIELD_LOGGER |
-                                           QS_FIELD_FINGERPRINT), 0);
+                                           QS_FIELD_FINGERPRINT),
+              0);
     CHECK_INT(qs_config_set_flags(cfg, 0x8000u), QS_EINVAL);
     CHECK_INT(run(cfg, in, sizeof in - 1, 0, &c), 0);
     CHECK_INT(c.calls, 2);
@@ -379,8 +388,11 @@ static void test_event(const struct qs_config *cfg)
     CHECK_INT(qs_splitter_new(&s, cfg, NULL, NULL, NULL), 0);
     const char *msg = "==>  Preparing: SELECT id\n  FROM users WHERE id = ?";
     struct qs_event ev = {.logger = "com.example.mapper.UserMapper.selectById",
-                          .logger_len = 40, .message = msg, .message_len = strlen(msg),
-                          .thread = "main", .thread_len = 4};
+                          .logger_len = 40,
+                          .message = msg,
+                          .message_len = strlen(msg),
+                          .thread = "main",
+                          .thread_len = 4};
     const char *console, *query;
     size_t clen, qlen;
     CHECK_INT(qs_splitter_event(s, &ev, &console, &clen, &query, &qlen, NULL), 1);
@@ -397,8 +409,8 @@ static void test_event(const struct qs_config *cfg)
     CHECK_STR(qh, hex);
     CHECK_MEM(sql, n, msg + 16, strlen(msg) - 16);
 
-    struct qs_event plain = {.logger = "x", .logger_len = 1, .message = "hello",
-                             .message_len = 5};
+    struct qs_event plain = {
+        .logger = "x", .logger_len = 1, .message = "hello", .message_len = 5};
     CHECK_INT(qs_splitter_event(s, &plain, &console, &clen, &query, &qlen, NULL), 0);
     CHECK(console == NULL && query == NULL);
     CHECK_INT(qs_splitter_event(s, NULL, &console, &clen, &query, &qlen, NULL), QS_EINVAL);
@@ -411,8 +423,8 @@ static void test_event(const struct qs_config *cfg)
     CHECK_INT(qs_splitter_new(&s, small, NULL, NULL, NULL), 0);
     char big[2048] = "==>  Preparing: SELECT ";
     memset(big + 23, 'x', sizeof big - 23);
-    struct qs_event over = {.logger = "m", .logger_len = 1, .message = big,
-                            .message_len = sizeof big};
+    struct qs_event over = {
+        .logger = "m", .logger_len = 1, .message = big, .message_len = sizeof big};
     CHECK_INT(qs_splitter_event(s, &over, &console, &clen, &query, &qlen, NULL), 0);
     CHECK(console == NULL && query == NULL);
     over.message_len = 1000;
@@ -448,8 +460,9 @@ int main(void)
     struct qs_config *at = NULL;
     CHECK_INT(qs_config_new(&at, NULL), 0);
     CHECK_INT(qs_config_set_record_pattern(at, "@(?<ts>\\d+) (?<logger>\\S+) : ", NULL), 0);
-    static const char custom[] = "@1 a.Mapper : ==>  Preparing: SELECT a,\n  b\n@x not a start\n"
-                                 "@2 b : hello\n\n\n@3 c : ==>  Preparing: SELECT 1\n  @ FROM t\n";
+    static const char custom[] =
+        "@1 a.Mapper : ==>  Preparing: SELECT a,\n  b\n@x not a start\n"
+        "@2 b : hello\n\n\n@3 c : ==>  Preparing: SELECT 1\n  @ FROM t\n";
     struct capture c1;
     CHECK_INT(run(at, custom, sizeof custom - 1, 0, &c1), 0);
     CHECK_INT(c1.calls, 3);

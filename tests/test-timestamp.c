@@ -12,7 +12,7 @@ static int parse(const char *s, unsigned flags, int64_t *ns)
     return qs_timestamp_parse(s, strlen(s), flags, ns);
 }
 
-#define NS(sec) ((int64_t)(sec) * 1000000000)
+#define NS(sec) ((int64_t)(sec)*1000000000)
 
 static void test_utc(void)
 {

@@ -45,7 +45,8 @@ static size_t tsv_unescape(char *s, size_t n)
             s[o++] = '\r';
         else if (c == '0')
             s[o++] = '\0';
-        else if (c == 'x' && i + 2 < n + 0 && tsv_hex(s[i + 1]) >= 0 && tsv_hex(s[i + 2]) >= 0) {
+        else if (c == 'x' && i + 2 < n + 0 && tsv_hex(s[i + 1]) >= 0 &&
+                 tsv_hex(s[i + 2]) >= 0) {
             s[o++] = (char)(tsv_hex(s[i + 1]) * 16 + tsv_hex(s[i + 2]));
             i += 2;
         } else

@@ -44,7 +44,7 @@ static const char split_usage[] =
 
 struct split_run {
     struct cli_out console, query;
-    uint64_t total;      /* input size when known, for the progress bar */
+    uint64_t total; /* input size when known, for the progress bar */
     int progress;
     struct timespec start, last;
 };
@@ -66,8 +66,8 @@ static void show_progress(struct split_run *r, uint64_t done, int final)
     if (r->total) {
         int pct = (int)(done * 100 / r->total);
         int bars = pct * 30 / 100;
-        fprintf(stderr, "\r[%.*s%*s] %3d%% %7.1f MB/s", bars,
-                "##############################", 30 - bars, "", pct, mbs);
+        fprintf(stderr, "\r[%.*s%*s] %3d%% %7.1f MB/s", bars, "##############################",
+                30 - bars, "", pct, mbs);
     } else {
         fprintf(stderr, "\r%10.1f MB read %7.1f MB/s", (double)done / 1e6, mbs);
     }
@@ -91,7 +91,8 @@ static int parse_fields(const char *list, unsigned *flags)
 {
     char *copy = strdup(list), *save = NULL;
     int rc = copy ? 0 : -1;
-    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t;
+         t = strtok_r(NULL, ",", &save)) {
         if (strcmp(t, "ts") == 0 || strcmp(t, "timestamp") == 0)
             *flags |= QS_FIELD_TIMESTAMP;
         else if (strcmp(t, "thread") == 0)
@@ -101,7 +102,8 @@ static int parse_fields(const char *list, unsigned *flags)
         else if (strcmp(t, "fingerprint") == 0)
             *flags |= QS_FIELD_FINGERPRINT;
         else {
-            cli_error("--fields: unknown field '%s' (known: ts, thread, logger, fingerprint)", t);
+            cli_error("--fields: unknown field '%s' (known: ts, thread, logger, fingerprint)",
+                      t);
             rc = -1;
         }
     }
@@ -120,21 +122,35 @@ static int same_file(int a, int b)
 static int configure(struct qs_config *cfg, int argc, char **argv, const char **console_path,
                      const char **query_path, int *quiet, int *progress)
 {
-    enum { O_REDACT = 256, O_DEDUPE, O_DEDUPE_SIZE, O_FIELDS, O_PATTERN, O_SQL_LOGGER,
-           O_SQL_REGEX, O_NO_BUILTIN, O_DIALECT, O_MAX_RECORD, O_PROGRESS };
-    static const struct option opts[] = {
-        {"console", required_argument, 0, 'c'}, {"query", required_argument, 0, 'o'},
-        {"redact", no_argument, 0, O_REDACT}, {"dedupe", no_argument, 0, O_DEDUPE},
-        {"dedupe-size", required_argument, 0, O_DEDUPE_SIZE},
-        {"fields", required_argument, 0, O_FIELDS},
-        {"pattern", required_argument, 0, O_PATTERN},
-        {"sql-logger", required_argument, 0, O_SQL_LOGGER},
-        {"sql-regex", required_argument, 0, O_SQL_REGEX},
-        {"no-builtin", no_argument, 0, O_NO_BUILTIN},
-        {"dialect", required_argument, 0, O_DIALECT},
-        {"max-record", required_argument, 0, O_MAX_RECORD},
-        {"quiet", no_argument, 0, 'q'}, {"progress", no_argument, 0, O_PROGRESS},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    enum {
+        O_REDACT = 256,
+        O_DEDUPE,
+        O_DEDUPE_SIZE,
+        O_FIELDS,
+        O_PATTERN,
+        O_SQL_LOGGER,
+        O_SQL_REGEX,
+        O_NO_BUILTIN,
+        O_DIALECT,
+        O_MAX_RECORD,
+        O_PROGRESS
+    };
+    static const struct option opts[] = {{"console", required_argument, 0, 'c'},
+                                         {"query", required_argument, 0, 'o'},
+                                         {"redact", no_argument, 0, O_REDACT},
+                                         {"dedupe", no_argument, 0, O_DEDUPE},
+                                         {"dedupe-size", required_argument, 0, O_DEDUPE_SIZE},
+                                         {"fields", required_argument, 0, O_FIELDS},
+                                         {"pattern", required_argument, 0, O_PATTERN},
+                                         {"sql-logger", required_argument, 0, O_SQL_LOGGER},
+                                         {"sql-regex", required_argument, 0, O_SQL_REGEX},
+                                         {"no-builtin", no_argument, 0, O_NO_BUILTIN},
+                                         {"dialect", required_argument, 0, O_DIALECT},
+                                         {"max-record", required_argument, 0, O_MAX_RECORD},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"progress", no_argument, 0, O_PROGRESS},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     unsigned flags = 0;
     struct qs_error err = {0};
     size_t n;
@@ -180,7 +196,8 @@ static int configure(struct qs_config *cfg, int argc, char **argv, const char **
         case O_NO_BUILTIN: qs_config_set_builtin_detectors(cfg, 0); break;
         case O_DIALECT:
             if ((d = cli_dialect(optarg)) < 0) {
-                cli_error("--dialect: unknown dialect '%s' (default, mysql, postgres)", optarg);
+                cli_error("--dialect: unknown dialect '%s' (default, mysql, postgres)",
+                          optarg);
                 return EXIT_USAGE;
             }
             qs_config_set_dialect(cfg, (unsigned)d);
@@ -191,9 +208,7 @@ static int configure(struct qs_config *cfg, int argc, char **argv, const char **
                 return EXIT_USAGE;
             }
             break;
-        default:
-            fputs("Try 'qsplit split --help'.\n", stderr);
-            return EXIT_USAGE;
+        default: fputs("Try 'qsplit split --help'.\n", stderr); return EXIT_USAGE;
         }
     }
     qs_config_set_flags(cfg, flags);
@@ -202,19 +217,20 @@ static int configure(struct qs_config *cfg, int argc, char **argv, const char **
 
 static void summary(const struct qs_stats *st, double secs, const char *query_path)
 {
-    fprintf(stderr,
-            "qsplit: %llu records, %llu with SQL, %llu distinct QHashes",
+    fprintf(stderr, "qsplit: %llu records, %llu with SQL, %llu distinct QHashes",
             (unsigned long long)st->records, (unsigned long long)st->sql_records,
             (unsigned long long)st->distinct_qhash);
     if (st->dedupe_resets)
-        fprintf(stderr, " (at most: the table of seen hashes filled %llu times; raise "
-                        "--dedupe-size for an exact count)",
+        fprintf(stderr,
+                " (at most: the table of seen hashes filled %llu times; raise "
+                "--dedupe-size for an exact count)",
                 (unsigned long long)st->dedupe_resets);
     fprintf(stderr, "; %llu query records to %s\n", (unsigned long long)st->query_records,
             query_path);
-    fprintf(stderr, "qsplit: %.1f MB in, %.1f MB console, %.1f MB query.log; %.2f s, %.1f MB/s\n",
-            (double)st->bytes_in / 1e6, (double)st->bytes_console / 1e6,
-            (double)st->bytes_query / 1e6, secs, secs > 0 ? (double)st->bytes_in / 1e6 / secs : 0);
+    fprintf(
+        stderr, "qsplit: %.1f MB in, %.1f MB console, %.1f MB query.log; %.2f s, %.1f MB/s\n",
+        (double)st->bytes_in / 1e6, (double)st->bytes_console / 1e6,
+        (double)st->bytes_query / 1e6, secs, secs > 0 ? (double)st->bytes_in / 1e6 / secs : 0);
     if (st->oversized)
         fprintf(stderr, "qsplit: %llu records over --max-record passed through unsplit\n",
                 (unsigned long long)st->oversized);
@@ -308,7 +324,8 @@ int cmd_split(int argc, char **argv)
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
         off_t off = 0;
         while (off < st.st_size && err.code == QS_OK) {
-            size_t win = (size_t)(st.st_size - off < (off_t)WINDOW ? st.st_size - off : WINDOW);
+            size_t win =
+                (size_t)(st.st_size - off < (off_t)WINDOW ? st.st_size - off : WINDOW);
             void *map = mmap(NULL, win, PROT_READ, MAP_PRIVATE | MAP_POPULATE, in, off);
             if (map == MAP_FAILED)
                 break;

@@ -46,16 +46,16 @@ QS_EXPORT const char *qs_version(void);
 /* ---- errors ------------------------------------------------------------------------ */
 
 #define QS_OK 0
-#define QS_EINVAL (-1)    /* an argument is invalid (NULL where not allowed, bad option) */
-#define QS_ENOMEM (-2)    /* an allocation failed */
-#define QS_EIO (-3)       /* a read or write failed; qs_error.sys_errno has errno */
-#define QS_ENOSPC (-4)    /* no space left on device, or the file size limit was reached */
-#define QS_ERANGE (-5)    /* output buffer too small, or a configured maximum exceeded */
-#define QS_EPATTERN (-6)  /* a regular expression does not compile (text says where) */
-#define QS_ECRYPTO (-7)   /* libcrypto failed (MD5 unavailable, e.g. in FIPS mode) */
-#define QS_EJSON (-8)     /* JSON encoding or decoding failed */
-#define QS_ECALLBACK (-9) /* a caller's callback returned non-zero */
-#define QS_ESTATE (-10)   /* call out of order (feed after finish) */
+#define QS_EINVAL (-1)     /* an argument is invalid (NULL where not allowed, bad option) */
+#define QS_ENOMEM (-2)     /* an allocation failed */
+#define QS_EIO (-3)        /* a read or write failed; qs_error.sys_errno has errno */
+#define QS_ENOSPC (-4)     /* no space left on device, or the file size limit was reached */
+#define QS_ERANGE (-5)     /* output buffer too small, or a configured maximum exceeded */
+#define QS_EPATTERN (-6)   /* a regular expression does not compile (text says where) */
+#define QS_ECRYPTO (-7)    /* libcrypto failed (MD5 unavailable, e.g. in FIPS mode) */
+#define QS_EJSON (-8)      /* JSON encoding or decoding failed */
+#define QS_ECALLBACK (-9)  /* a caller's callback returned non-zero */
+#define QS_ESTATE (-10)    /* call out of order (feed after finish) */
 #define QS_ENOTFOUND (-11) /* not found (e.g. a line that is not a query.log record) */
 
 /* A short English description of a QS_E* code; unknown codes get a generic text. */
@@ -63,9 +63,9 @@ QS_EXPORT const char *qs_strerror(int code);
 
 /* Caller-owned error details. The first error recorded wins. */
 struct qs_error {
-    int code;        /* QS_OK or a QS_E* code */
-    int sys_errno;   /* errno for QS_EIO / QS_ENOSPC, else 0 */
-    char text[256];  /* NUL-terminated message naming the cause */
+    int code;       /* QS_OK or a QS_E* code */
+    int sys_errno;  /* errno for QS_EIO / QS_ENOSPC, else 0 */
+    char text[256]; /* NUL-terminated message naming the cause */
 };
 
 /* Reset an error struct to QS_OK. */
@@ -75,7 +75,7 @@ QS_EXPORT void qs_error_clear(struct qs_error *err);
 
 #define QS_DIALECT_DEFAULT 0u  /* the QHash contract of docs/qhash.md */
 #define QS_DIALECT_MYSQL 1u    /* + `#` comments to end of line */
-#define QS_DIALECT_POSTGRES 2u /* + $tag$ dollar quotes; '' strings without backslash escapes */
+#define QS_DIALECT_POSTGRES 2u /* + $tag$ dollar quotes; no backslash escapes in '' */
 
 /* Largest output of qs_normalize for an input of len bytes (N never grows its input). */
 QS_EXPORT size_t qs_normalize_bound(size_t len);
@@ -162,11 +162,11 @@ QS_EXPORT int qs_config_set_builtin_detectors(struct qs_config *cfg, int enabled
 
 QS_EXPORT int qs_config_set_dialect(struct qs_config *cfg, unsigned dialect);
 
-#define QS_FLAG_REDACT 0x01u      /* query.log gets the fingerprint instead of the SQL */
-#define QS_FLAG_DEDUPE 0x02u      /* a QHash's record is written the first time only */
-#define QS_FIELD_TIMESTAMP 0x10u  /* extra key "ts": the record's timestamp text */
-#define QS_FIELD_THREAD 0x20u     /* extra key "thread" */
-#define QS_FIELD_LOGGER 0x40u     /* extra key "logger" */
+#define QS_FLAG_REDACT 0x01u       /* query.log gets the fingerprint instead of the SQL */
+#define QS_FLAG_DEDUPE 0x02u       /* a QHash's record is written the first time only */
+#define QS_FIELD_TIMESTAMP 0x10u   /* extra key "ts": the record's timestamp text */
+#define QS_FIELD_THREAD 0x20u      /* extra key "thread" */
+#define QS_FIELD_LOGGER 0x40u      /* extra key "logger" */
 #define QS_FIELD_FINGERPRINT 0x80u /* extra keys "fingerprint" and "FHash" */
 
 /* Replace the flags (an OR of QS_FLAG_* and QS_FIELD_*). */
@@ -186,15 +186,15 @@ QS_EXPORT int qs_config_set_limit(struct qs_config *cfg, int which, size_t value
 /* One output record, passed to the output callback. Every pointer is borrowed and valid
  * only during the callback. */
 struct qs_output {
-    const char *console;  /* the console bytes of this record, whole lines */
+    const char *console; /* the console bytes of this record, whole lines */
     size_t console_len;
-    const char *query;    /* one query.log line ending in '\n', or NULL (no SQL, deduped) */
+    const char *query; /* one query.log line ending in '\n', or NULL (no SQL, deduped) */
     size_t query_len;
-    const char *qhash;    /* 32 hex digits + NUL when QS_OUT_SQL, else NULL */
-    const char *ts;       /* the record's timestamp text as logged, or NULL */
+    const char *qhash; /* 32 hex digits + NUL when QS_OUT_SQL, else NULL */
+    const char *ts;    /* the record's timestamp text as logged, or NULL */
     size_t ts_len;
-    uint64_t end_offset;  /* input bytes consumed through the end of this record */
-    unsigned flags;       /* QS_OUT_* */
+    uint64_t end_offset; /* input bytes consumed through the end of this record */
+    unsigned flags;      /* QS_OUT_* */
 };
 
 /* Return 0 to go on; any other value stops the splitter with QS_ECALLBACK. */
@@ -202,15 +202,15 @@ typedef int (*qs_output_fn)(void *user, const struct qs_output *out);
 
 struct qs_stats {
     uint64_t bytes_in;
-    uint64_t bytes_console;   /* console bytes emitted */
-    uint64_t bytes_query;     /* query.log bytes emitted */
-    uint64_t records;         /* records emitted (a pass-through record counts once) */
-    uint64_t sql_records;     /* records that carried SQL */
-    uint64_t query_records;   /* query.log lines emitted (fewer than sql_records with dedupe) */
-    uint64_t distinct_qhash;  /* first sightings in the dedupe table (exact until it fills) */
-    uint64_t dedupe_resets;   /* times the dedupe table filled and was cleared */
-    uint64_t oversized;       /* records over QS_LIMIT_RECORD_BYTES passed through unsplit */
-    uint64_t invalid_utf8;    /* bytes replaced by U+FFFD in query.log */
+    uint64_t bytes_console;  /* console bytes emitted */
+    uint64_t bytes_query;    /* query.log bytes emitted */
+    uint64_t records;        /* records emitted (a pass-through record counts once) */
+    uint64_t sql_records;    /* records that carried SQL */
+    uint64_t query_records;  /* query.log lines emitted (fewer than sql_records with dedupe) */
+    uint64_t distinct_qhash; /* first sightings in the dedupe table (exact until it fills) */
+    uint64_t dedupe_resets;  /* times the dedupe table filled and was cleared */
+    uint64_t oversized;      /* records over QS_LIMIT_RECORD_BYTES passed through unsplit */
+    uint64_t invalid_utf8;   /* bytes replaced by U+FFFD in query.log */
 };
 
 /*
@@ -256,8 +256,8 @@ struct qs_event {
  * the message is over QS_LIMIT_RECORD_BYTES (outputs set to NULL), or a negative error.
  */
 QS_EXPORT int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev,
-                                const char **console, size_t *console_len,
-                                const char **query, size_t *query_len, struct qs_error *err);
+                                const char **console, size_t *console_len, const char **query,
+                                size_t *query_len, struct qs_error *err);
 
 /* ---- query.log --------------------------------------------------------------------- */
 

@@ -32,9 +32,10 @@ static uint32_t rnd(void)
 /* A line mixing what logs contain and what they should not. */
 static size_t random_line(char *buf, size_t cap)
 {
-    static const char *parts[] = {"plain text ", "\"quoted\"", "back\\slash", "\t", "\n",
-                                  "\r", "\x01", "\x1f", "ünï ", "✓", "😀", "\xff", "\xc3",
-                                  "\xed\xa0\x80", "\xe2\x82", "\x7f", "/", "\xc0\xaf"};
+    static const char *parts[] = {
+        "plain text ", "\"quoted\"",   "back\\slash", "\t",   "\n", "\r",
+        "\x01",        "\x1f",         "ünï ",        "✓",    "😀",  "\xff",
+        "\xc3",        "\xed\xa0\x80", "\xe2\x82",    "\x7f", "/",  "\xc0\xaf"};
     size_t n = 0, k = rnd() % 12;
     for (size_t i = 0; i < k; i++) {
         const char *p = parts[rnd() % (sizeof parts / sizeof *parts)];
@@ -155,7 +156,8 @@ int main(void)
             stream_of[i] = (int)(rnd() % 2);
             /* Equal stamps: the batch must make them distinct and increasing. */
             CHECK_INT(push_batch_add(&b, (enum push_stream)stream_of[i], 1000 + i / 3,
-                                     lines[i], lens[i]), 0);
+                                     lines[i], lens[i]),
+                      0);
         }
         char *body;
         size_t blen, raw;
@@ -249,9 +251,16 @@ int main(void)
 
     /* Repair: each bad byte one U+FFFD, nothing dropped. */
     size_t flen, nbad = 0;
-    char *fixed = repaired("a\xff" "b\xe2\x82" "c", 6, &flen, &nbad);
+    char *fixed = repaired("a\xff"
+                           "b\xe2\x82"
+                           "c",
+                           6, &flen, &nbad);
     CHECK_INT(nbad, 3);
-    CHECK(flen == 12 && !memcmp(fixed, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c", 12));
+    CHECK(flen == 12 && !memcmp(fixed,
+                                "a\xef\xbf\xbd"
+                                "b\xef\xbf\xbd\xef\xbf\xbd"
+                                "c",
+                                12));
     free(fixed);
 
     /* Durations and sizes of the config file. */

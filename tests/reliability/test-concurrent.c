@@ -40,7 +40,8 @@ static void *write_records(void *arg)
     struct qs_splitter *s = NULL;
     if (qs_splitter_new(&s, w->cfg, ignore, NULL, NULL) != 0)
         abort();
-    static const char pad[] = " AND c = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'";
+    static const char pad[] =
+        " AND c = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'";
     char *msg = malloc(80 * 1024);
     if (!msg)
         abort();

@@ -206,7 +206,8 @@ static int set_key(struct push_config *c, const char *key, const char *v)
         int entry = key[7] == 'm';
         if (push_parse_size(v, &sz) || sz < 1024 || sz > ((size_t)3 << 20)) {
             push_err("%s: \"%s\": give a size from 1KiB to 3MiB (Loki refuses pushes over "
-                     "4 MiB decoded)", key, v);
+                     "4 MiB decoded)",
+                     key, v);
             return -1;
         }
         *(entry ? &c->max_entry_size : &c->batch_size) = sz;
@@ -393,22 +394,41 @@ int push_config_load(struct push_config *c, int argc, char **argv)
     c->multiline_wait_ms = 1000;
     c->stats_interval_ms = 60000;
 
-    enum { O_URL = 256, O_TENANT, O_LABEL, O_CONSOLE, O_QUERY, O_SPLIT, O_POS, O_BSIZE,
-           O_BWAIT, O_GZIP, O_READTIME, O_TZ, O_ONCE, O_STATS, O_VERSION };
-    static const struct option opts[] = {
-        {"config", required_argument, 0, 'c'}, {"url", required_argument, 0, O_URL},
-        {"tenant-id", required_argument, 0, O_TENANT},
-        {"label", required_argument, 0, O_LABEL},
-        {"console", required_argument, 0, O_CONSOLE},
-        {"query", required_argument, 0, O_QUERY}, {"split", required_argument, 0, O_SPLIT},
-        {"positions", required_argument, 0, O_POS},
-        {"batch-size", required_argument, 0, O_BSIZE},
-        {"batch-wait", required_argument, 0, O_BWAIT},
-        {"gzip-level", required_argument, 0, O_GZIP},
-        {"read-time", no_argument, 0, O_READTIME}, {"timezone", required_argument, 0, O_TZ},
-        {"once", no_argument, 0, O_ONCE}, {"stats-interval", required_argument, 0, O_STATS},
-        {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, O_VERSION},
-        {0, 0, 0, 0}};
+    enum {
+        O_URL = 256,
+        O_TENANT,
+        O_LABEL,
+        O_CONSOLE,
+        O_QUERY,
+        O_SPLIT,
+        O_POS,
+        O_BSIZE,
+        O_BWAIT,
+        O_GZIP,
+        O_READTIME,
+        O_TZ,
+        O_ONCE,
+        O_STATS,
+        O_VERSION
+    };
+    static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+                                         {"url", required_argument, 0, O_URL},
+                                         {"tenant-id", required_argument, 0, O_TENANT},
+                                         {"label", required_argument, 0, O_LABEL},
+                                         {"console", required_argument, 0, O_CONSOLE},
+                                         {"query", required_argument, 0, O_QUERY},
+                                         {"split", required_argument, 0, O_SPLIT},
+                                         {"positions", required_argument, 0, O_POS},
+                                         {"batch-size", required_argument, 0, O_BSIZE},
+                                         {"batch-wait", required_argument, 0, O_BWAIT},
+                                         {"gzip-level", required_argument, 0, O_GZIP},
+                                         {"read-time", no_argument, 0, O_READTIME},
+                                         {"timezone", required_argument, 0, O_TZ},
+                                         {"once", no_argument, 0, O_ONCE},
+                                         {"stats-interval", required_argument, 0, O_STATS},
+                                         {"help", no_argument, 0, 'h'},
+                                         {"version", no_argument, 0, O_VERSION},
+                                         {0, 0, 0, 0}};
 
     /* The file first, so that every flag overrides it wherever it stands. */
     for (int i = 1; i < argc; i++) {
@@ -428,8 +448,9 @@ int push_config_load(struct push_config *c, int argc, char **argv)
         switch (o) {
         case 'c': break;
         case 'h': usage(stdout); exit(0);
-        case O_VERSION: printf("qsplit-push %s (libqsplit %s)\n", QS_VERSION_STRING,
-                               qs_version()); exit(0);
+        case O_VERSION:
+            printf("qsplit-push %s (libqsplit %s)\n", QS_VERSION_STRING, qs_version());
+            exit(0);
         case O_URL: rc = set_key(c, "client.url", optarg); break;
         case O_TENANT: rc = set_key(c, "client.tenant_id", optarg); break;
         case O_LABEL:

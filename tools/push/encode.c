@@ -195,10 +195,9 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
     plen[np++] = 2;
     for (int i = 0; i < np; i++) {
         *raw_len += plen[i];
-        int bad = gzip_level > 0
-                      ? deflate_piece(&z, &out, piece[i], plen[i],
-                                      i == np - 1 ? Z_FINISH : Z_NO_FLUSH)
-                      : push_buf_put(&out, piece[i], plen[i]);
+        int bad = gzip_level > 0 ? deflate_piece(&z, &out, piece[i], plen[i],
+                                                 i == np - 1 ? Z_FINISH : Z_NO_FLUSH)
+                                 : push_buf_put(&out, piece[i], plen[i]);
         if (bad) {
             if (gzip_level > 0)
                 deflateEnd(&z);

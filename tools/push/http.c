@@ -47,11 +47,11 @@ static struct curl_slist *headers(const struct push_config *c, int gzipped)
 {
     struct curl_slist *l = NULL, *n;
     char buf[600];
-#define ADD(s)                                                                             \
-    do {                                                                                   \
-        if (!(n = curl_slist_append(l, (s))))                                              \
-            goto fail;                                                                     \
-        l = n;                                                                             \
+#define ADD(s)                                                                                \
+    do {                                                                                      \
+        if (!(n = curl_slist_append(l, (s))))                                                 \
+            goto fail;                                                                        \
+        l = n;                                                                                \
     } while (0)
     ADD("Content-Type: application/json");
     if (gzipped)

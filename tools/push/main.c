@@ -171,7 +171,8 @@ static int send_part(struct app *a, const struct push_part *p)
                 return send_part(a, &lo) ? -1 : send_part(a, &hi);
             }
             push_err("Loki answered %ld: %s; dropped an entry too large to send on its own "
-                     "(%zu bytes; lower client.max_entry_size)", r.status, r.answer, raw);
+                     "(%zu bytes; lower client.max_entry_size)",
+                     r.status, r.answer, raw);
             a->st.dropped += n;
             return 0;
         }
@@ -238,7 +239,8 @@ static int send_batch(struct app *a)
         push_part_all(b, &all);
         if (send_part(a, &all)) {
             push_err("stopping with a batch of %zu entries unacknowledged; it is sent again "
-                     "on the next start", b->entries);
+                     "on the next start",
+                     b->entries);
             return -1;
         }
     }
@@ -437,8 +439,8 @@ static int input_flush(struct input *in, int finish)
 {
     struct qs_error err = {0};
     if (in->split) {
-        int rc = finish ? qs_splitter_finish(in->split, &err)
-                        : qs_splitter_flush(in->split, &err);
+        int rc =
+            finish ? qs_splitter_finish(in->split, &err) : qs_splitter_flush(in->split, &err);
         if (rc < 0 && !in->failed) {
             push_err("%s: %s", in->tail.path, err.text[0] ? err.text : qs_strerror(rc));
             return -1;
@@ -520,10 +522,8 @@ static int input_step(struct input *in, char *buf)
         }
         return 0;
     case PUSH_TAIL_ROTATED:
-    case PUSH_TAIL_TRUNCATED:
-        return input_switch(in, ev == PUSH_TAIL_ROTATED) ? -1 : 1;
-    default:
-        return -1;
+    case PUSH_TAIL_TRUNCATED: return input_switch(in, ev == PUSH_TAIL_ROTATED) ? -1 : 1;
+    default: return -1;
     }
 }
 

@@ -107,8 +107,8 @@ int push_positions_load(struct push_positions *ps, const char *file)
             continue;
         if (v->type != YAML_MAPPING_NODE)
             goto bad;
-        for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
-             q < v->data.mapping.pairs.top; q++) {
+        for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top;
+             q++) {
             const char *path = scalar(&doc, yaml_document_get_node(&doc, q->key));
             yaml_node_t *e = yaml_document_get_node(&doc, q->value);
             uint64_t off = 0, dev = 0, ino = 0;
@@ -118,7 +118,7 @@ int push_positions_load(struct push_positions *ps, const char *file)
                  r < e->data.mapping.pairs.top; r++) {
                 const char *ek = scalar(&doc, yaml_document_get_node(&doc, r->key));
                 const char *ev = scalar(&doc, yaml_document_get_node(&doc, r->value));
-                uint64_t *dst = !ek                   ? NULL
+                uint64_t *dst = !ek                     ? NULL
                                 : !strcmp(ek, "offset") ? &off
                                 : !strcmp(ek, "dev")    ? &dev
                                 : !strcmp(ek, "inode")  ? &ino
@@ -144,10 +144,9 @@ out:
 static int emit_scalar(yaml_emitter_t *em, const char *s, int quoted)
 {
     yaml_event_t ev;
-    yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)(uintptr_t)s, (int)strlen(s),
-                                 1, 1,
-                                 quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
-                                        : YAML_ANY_SCALAR_STYLE);
+    yaml_scalar_event_initialize(
+        &ev, NULL, NULL, (yaml_char_t *)(uintptr_t)s, (int)strlen(s), 1, 1,
+        quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
     return yaml_emitter_emit(em, &ev) ? 0 : -1;
 }
 

@@ -38,7 +38,7 @@ struct push_config {
     char *url;
     char *tenant_id;
     char *username;
-    char *password; /* secret: never printed */
+    char *password;     /* secret: never printed */
     char *bearer_token; /* secret: never printed */
     char *ca_file, *cert_file, *key_file;
     int insecure_skip_verify;
@@ -106,11 +106,11 @@ struct push_batch {
     size_t start_cap[PUSH_NSTREAMS];
     size_t n[PUSH_NSTREAMS];
     int64_t last_ts[PUSH_NSTREAMS]; /* survives reset: keeps timestamps increasing */
-    size_t bytes;   /* what Loki decodes: line bytes after UTF-8 repair (a bad byte is a
+    size_t bytes; /* what Loki decodes: line bytes after UTF-8 repair (a bad byte is a
                        3-byte U+FFFD) plus PUSH_ENTRY_OVERHEAD each; batch_size counts this */
     size_t entries;
-    uint64_t repaired;              /* invalid UTF-8 bytes replaced by U+FFFD */
-    int64_t first_add_ms;           /* monotonic ms when the first entry went in */
+    uint64_t repaired;    /* invalid UTF-8 bytes replaced by U+FFFD */
+    int64_t first_add_ms; /* monotonic ms when the first entry went in */
     /* per input: the file offset through which this batch holds everything */
     uint64_t end_offset[PUSH_MAX_FILES];
     int has_offset[PUSH_MAX_FILES];
@@ -149,9 +149,9 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
 /* ---- HTTP (http.c) ---- */
 struct push_http;
 struct push_http_result {
-    long status;        /* HTTP status, or 0 when the request did not get an answer */
-    char error[256];    /* curl's message when status is 0 */
-    char answer[1024];  /* the start of the server's answer body */
+    long status;       /* HTTP status, or 0 when the request did not get an answer */
+    char error[256];   /* curl's message when status is 0 */
+    char answer[1024]; /* the start of the server's answer body */
 };
 
 int push_http_new(struct push_http **out, const struct push_config *c);

@@ -54,7 +54,8 @@ static int try_open(struct push_tail *t, uint64_t offset, uint64_t dev, uint64_t
         t->base = t->offset = offset;
     } else if (offset) {
         push_log("%s: not the file of the saved position (rotated or truncated): reading "
-                 "from the start", t->path);
+                 "from the start",
+                 t->path);
     }
     return 0;
 }
