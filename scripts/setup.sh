@@ -9,7 +9,7 @@ PACKAGES="gcc pkg-config meson ninja-build python3
 libssl-dev libpcre2-dev libjansson-dev
 libcurl4-openssl-dev zlib1g-dev libyaml-dev
 default-jdk-headless liblogback-java libslf4j-java junit4 libhamcrest-java libh2-java
-clang libclang-rt-14-dev valgrind time"
+clang libclang-rt-14-dev clang-format valgrind time"
 
 missing=""
 for p in $PACKAGES; do
