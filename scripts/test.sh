@@ -1,7 +1,8 @@
 #!/bin/sh
 # Set up, build, and run every test: C unit and CLI tests, Java (JNI + appender), the
 # pusher against a test receiver, the reliability suite; then the C suites again under
-# ASan+UBSan and under valgrind, and each libFuzzer target briefly. Ends with one line
+# ASan+UBSan and under valgrind, the Java tests over an ASan+UBSan JNI shim, and each
+# libFuzzer target briefly. Ends with one line
 # "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -10,15 +11,23 @@ cd "$(dirname "$0")/.."
 status=0
 meson test -C build --print-errorlogs --num-processes 2 || status=1
 
-# The same C suites with AddressSanitizer and UndefinedBehaviorSanitizer.
+# The same C suites with AddressSanitizer and UndefinedBehaviorSanitizer; then the Java
+# tests with the JVM loading the instrumented JNI shim (test setup 'jniasan', meson.build).
 if [ ! -f build-asan/build.ninja ]; then
-    meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Djava=disabled \
+    meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
         -Dbuildtype=debug >/dev/null
 fi
-ninja -C build-asan >/dev/null &&
+jniasan_log=build-asan/meson-logs/testlog-jniasan.json
+rm -f "$jniasan_log"
+if ninja -C build-asan >/dev/null; then
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
         meson test -C build-asan --print-errorlogs --num-processes 2 --suite unit --suite cli ||
+        status=1
+    meson test -C build-asan --setup jniasan --print-errorlogs --num-processes 2 \
+        --suite java --suite java-reliability || status=1
+else
     status=1
+fi
 
 # The unit and CLI suites again under valgrind memcheck (meson test setup 'valgrind': every
 # process and the qsplit processes the CLI tests start; any error or definite/indirect leak
@@ -40,6 +49,6 @@ if [ -x fuzz/run-fuzz.sh ]; then
 fi
 
 python3 scripts/count-tests.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
-    "$valgrind_log" \
+    "$jniasan_log" "$valgrind_log" \
     --extra-passed "$fuzz_passed" --extra-failed "$fuzz_failed" || status=1
 exit $status
