@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 status=0
 meson test -C build --print-errorlogs --num-processes 2 || status=1
 
-# The same C suites with AddressSanitizer and UndefinedBehaviorSanitizer; then the Java
-# tests with the JVM loading the instrumented JNI shim (test setup 'jniasan', meson.build).
+# The C suites (unit, CLI, pusher, the reliability suite's C tests) with AddressSanitizer and
+# UndefinedBehaviorSanitizer; then the Java tests with the JVM loading the instrumented JNI
+# shim (test setup 'jniasan', meson.build).
 if [ ! -f build-asan/build.ninja ]; then
     meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
         -Dbuildtype=debug >/dev/null
@@ -21,21 +22,21 @@ jniasan_log=build-asan/meson-logs/testlog-jniasan.json
 rm -f "$jniasan_log"
 if ninja -C build-asan >/dev/null; then
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-        meson test -C build-asan --print-errorlogs --num-processes 2 --suite unit --suite cli ||
-        status=1
+        meson test -C build-asan --print-errorlogs --num-processes 2 --suite unit --suite cli \
+            --suite push --suite reliability --no-suite java-reliability || status=1
     meson test -C build-asan --setup jniasan --print-errorlogs --num-processes 2 \
         --suite java --suite java-reliability || status=1
 else
     status=1
 fi
 
-# The unit and CLI suites again under valgrind memcheck (meson test setup 'valgrind': every
-# process and the qsplit processes the CLI tests start; any error or definite/indirect leak
-# fails the test). About 6 minutes on 2 cores.
+# The unit, CLI and pusher suites again under valgrind memcheck (meson test setup
+# 'valgrind': every test process, the qsplit processes the CLI tests start and every
+# qsplit-push run; any error or definite/indirect leak fails the test). About 7 minutes.
 valgrind_log=build/meson-logs/testlog-valgrind.json
 if command -v valgrind >/dev/null; then
     meson test -C build --setup valgrind --print-errorlogs --num-processes 2 \
-        --suite unit --suite cli || status=1
+        --suite unit --suite cli --suite push || status=1
 else
     echo "test.sh: valgrind is missing (apt-get install valgrind)" >&2
     status=1
