@@ -432,6 +432,40 @@ def case_rotate(d):
     r.stop()
 
 
+def case_copytruncate(d):
+    """logrotate's copytruncate, the file written again past the old offset before the
+    pusher looks: seen by the file's first bytes, live and across a restart."""
+    r = Receiver(d)
+    log = os.path.join(d, 'console.log')
+    write_records(log, 0, 200)
+    cfg = config(d, r.url)
+    p = start(cfg)
+    wait_for(lambda: len(console_entries(r.store)) >= 200, 10, 'the first records')
+    time.sleep(0.3)
+    # Live: truncate and write more than there was, in well under one poll interval.
+    with open(log, 'r+b') as f:
+        f.truncate(0)
+    write_records(log, 200, 400)
+    wait_for(lambda: set(range(600)) <= set(rec_ids(console_entries(r.store))), 10,
+             'every record after the live copytruncate')
+    err = stop(p)
+    check('truncated' in err, 'copytruncate: logged')
+    # Stopped: the same while the pusher is away; positions name the same inode.
+    with open(log, 'r+b') as f:
+        f.truncate(0)
+    write_records(log, 600, 800)
+    before = len(rec_ids(console_entries(r.store)))
+    err = run_once(cfg)
+    ids = rec_ids(console_entries(r.store))[before:]
+    check(sorted(ids) == list(range(600, 1400)),
+          'copytruncate while stopped: the new content once, from its start (%d ids, first %s)'
+          % (len(ids), ids[:1]))
+    check('not the file of the saved position' in err, 'copytruncate while stopped: logged')
+    lost = set(range(1400)) - set(rec_ids(console_entries(r.store)))
+    check(not lost, 'copytruncate: no record lost (%d lost)' % len(lost))
+    r.stop()
+
+
 def case_utf8(d):
     r = Receiver(d)
     log = os.path.join(d, 'console.log')

@@ -118,7 +118,7 @@ static int commit_positions(struct app *a)
         if (!a->batch.has_offset[i])
             continue;
         if (push_positions_set(&a->pos, in->tail.path, a->batch.end_offset[i], in->tail.dev,
-                               in->tail.ino))
+                               in->tail.ino, in->tail.head_len, in->tail.head_crc))
             return -1;
         changed = 1;
     }
@@ -568,9 +568,7 @@ static int setup(struct app *a)
         in->idx = i;
         in->kind = c->inputs[i].kind;
         struct push_position *p = push_positions_get(&a->pos, c->inputs[i].path);
-        if (push_tail_open(&in->tail, c->inputs[i].path, p ? p->offset : 0, p ? p->dev : 0,
-                           p ? p->ino : 0) ||
-            input_start(in))
+        if (push_tail_open(&in->tail, c->inputs[i].path, p) || input_start(in))
             return -1;
         in->last_data_ms = push_now_ms();
     }

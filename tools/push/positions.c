@@ -22,7 +22,7 @@ struct push_position *push_positions_get(struct push_positions *ps, const char *
 }
 
 int push_positions_set(struct push_positions *ps, const char *path, uint64_t offset,
-                       uint64_t dev, uint64_t ino)
+                       uint64_t dev, uint64_t ino, uint32_t head_len, uint32_t head_crc)
 {
     struct push_position *p = push_positions_get(ps, path);
     if (!p) {
@@ -38,6 +38,8 @@ int push_positions_set(struct push_positions *ps, const char *path, uint64_t off
     p->offset = offset;
     p->dev = dev;
     p->ino = ino;
+    p->head_len = head_len;
+    p->head_crc = head_crc;
     return 0;
 }
 
@@ -70,7 +72,9 @@ static int u64(const char *s, uint64_t *out)
 }
 
 /* positions:
- *   /var/log/app/console.log: {offset: "123", dev: "2049", inode: "1234"} */
+ *   /var/log/app/console.log: {offset: "123", dev: "2049", inode: "1234", head_len: "1024",
+ *                              head_crc: "305419896"}
+ * (files written before head_len/head_crc existed load with 0, 0: no head check) */
 int push_positions_load(struct push_positions *ps, const char *file)
 {
     FILE *f = fopen(file, "rb");
@@ -111,22 +115,26 @@ int push_positions_load(struct push_positions *ps, const char *file)
              q++) {
             const char *path = scalar(&doc, yaml_document_get_node(&doc, q->key));
             yaml_node_t *e = yaml_document_get_node(&doc, q->value);
-            uint64_t off = 0, dev = 0, ino = 0;
+            uint64_t off = 0, dev = 0, ino = 0, hlen = 0, hcrc = 0;
             if (!path || e->type != YAML_MAPPING_NODE)
                 goto bad;
             for (yaml_node_pair_t *r = e->data.mapping.pairs.start;
                  r < e->data.mapping.pairs.top; r++) {
                 const char *ek = scalar(&doc, yaml_document_get_node(&doc, r->key));
                 const char *ev = scalar(&doc, yaml_document_get_node(&doc, r->value));
-                uint64_t *dst = !ek                     ? NULL
-                                : !strcmp(ek, "offset") ? &off
-                                : !strcmp(ek, "dev")    ? &dev
-                                : !strcmp(ek, "inode")  ? &ino
-                                                        : NULL;
+                uint64_t *dst = !ek                       ? NULL
+                                : !strcmp(ek, "offset")   ? &off
+                                : !strcmp(ek, "dev")      ? &dev
+                                : !strcmp(ek, "inode")    ? &ino
+                                : !strcmp(ek, "head_len") ? &hlen
+                                : !strcmp(ek, "head_crc") ? &hcrc
+                                                          : NULL;
                 if (dst && u64(ev, dst))
                     goto bad;
             }
-            if (push_positions_set(ps, path, off, dev, ino))
+            if (hlen > PUSH_HEAD_BYTES || hcrc > UINT32_MAX)
+                goto bad;
+            if (push_positions_set(ps, path, off, dev, ino, (uint32_t)hlen, (uint32_t)hcrc))
                 goto out;
         }
     }
@@ -202,14 +210,19 @@ static int encode(const struct push_positions *ps, struct wbuf *w)
     int rc = emit_simple(&em, 0) || emit_simple(&em, 1) || emit_simple(&em, 2) ||
              emit_scalar(&em, "positions", 0) || emit_simple(&em, 2);
     for (size_t i = 0; !rc && i < ps->n; i++) {
-        char off[24], dev[24], ino[24];
+        char off[24], dev[24], ino[24], hlen[12], hcrc[12];
         snprintf(off, sizeof off, "%" PRIu64, ps->p[i].offset);
         snprintf(dev, sizeof dev, "%" PRIu64, ps->p[i].dev);
         snprintf(ino, sizeof ino, "%" PRIu64, ps->p[i].ino);
+        snprintf(hlen, sizeof hlen, "%" PRIu32, ps->p[i].head_len);
+        snprintf(hcrc, sizeof hcrc, "%" PRIu32, ps->p[i].head_crc);
         rc = emit_scalar(&em, ps->p[i].path, 1) || emit_simple(&em, 3) ||
              emit_scalar(&em, "offset", 0) || emit_scalar(&em, off, 1) ||
              emit_scalar(&em, "dev", 0) || emit_scalar(&em, dev, 1) ||
-             emit_scalar(&em, "inode", 0) || emit_scalar(&em, ino, 1) || emit_simple(&em, 4);
+             emit_scalar(&em, "inode", 0) || emit_scalar(&em, ino, 1) ||
+             emit_scalar(&em, "head_len", 0) || emit_scalar(&em, hlen, 1) ||
+             emit_scalar(&em, "head_crc", 0) || emit_scalar(&em, hcrc, 1) ||
+             emit_simple(&em, 4);
     }
     rc = rc || emit_simple(&em, 4) || emit_simple(&em, 4) || emit_simple(&em, 5) ||
          emit_simple(&em, 6) || !yaml_emitter_flush(&em);

@@ -178,10 +178,15 @@ enum push_verdict push_http_verdict(const struct push_http_result *r, uint64_t e
                                     uint64_t *dropped);
 
 /* ---- positions (positions.c) ---- */
+/* The first bytes of a file, up to this many, identify its content: a file truncated and
+ * written again past the offset read (logrotate's copytruncate) starts with other bytes. */
+#define PUSH_HEAD_BYTES 1024
+
 struct push_position {
     char *path;
     uint64_t offset;
     uint64_t dev, ino;
+    uint32_t head_len, head_crc; /* CRC-32 of the first head_len bytes; 0, 0 if unknown */
 };
 
 struct push_positions {
@@ -195,7 +200,7 @@ int push_positions_load(struct push_positions *ps, const char *file);
 int push_positions_save(const struct push_positions *ps, const char *file);
 struct push_position *push_positions_get(struct push_positions *ps, const char *path);
 int push_positions_set(struct push_positions *ps, const char *path, uint64_t offset,
-                       uint64_t dev, uint64_t ino);
+                       uint64_t dev, uint64_t ino, uint32_t head_len, uint32_t head_crc);
 void push_positions_free(struct push_positions *ps);
 
 /* ---- following one file (tail.c) ---- */
@@ -203,21 +208,24 @@ struct push_tail {
     char *path;
     int fd;
     uint64_t dev, ino;
-    uint64_t base;   /* file offset where the current splitter started */
-    uint64_t offset; /* file offset read through */
+    uint64_t base;     /* file offset where the current splitter started */
+    uint64_t offset;   /* file offset read through */
+    uint32_t head_len; /* the file's first bytes seen so far (up to PUSH_HEAD_BYTES) */
+    uint32_t head_crc; /* and their CRC-32 */
 };
 
 enum push_tail_event {
     PUSH_TAIL_DATA,      /* bytes were read */
     PUSH_TAIL_IDLE,      /* nothing new */
     PUSH_TAIL_ROTATED,   /* the path now names another file: finish this one, then reopen */
-    PUSH_TAIL_TRUNCATED, /* the file shrank: finish, then it restarts at offset 0 */
+    PUSH_TAIL_TRUNCATED, /* the file shrank, or its first bytes changed: finish, then it
+                            restarts at offset 0 */
 };
 
-/* Open path at offset when the file is still (dev, ino) and at least offset long; else at 0.
- * A missing file is not an error: fd stays -1 and push_tail_read retries the open. */
-int push_tail_open(struct push_tail *t, const char *path, uint64_t offset, uint64_t dev,
-                   uint64_t ino);
+/* Open path where the saved position says (NULL: at 0) when the file is still its (dev,
+ * ino), at least offset long, and starts with the same head; else at 0. A missing file is
+ * not an error: fd stays -1 and push_tail_read retries the open. */
+int push_tail_open(struct push_tail *t, const char *path, const struct push_position *saved);
 /* Read up to cap bytes. *got is set for PUSH_TAIL_DATA, or -1 on a read error. */
 int push_tail_read(struct push_tail *t, char *buf, size_t cap, size_t *got);
 /* Switch to the file now at the path (after ROTATED) or back to 0 (after TRUNCATED). */
