@@ -329,7 +329,7 @@ def main():
     ap.add_argument('--seed', type=int, default=int(os.environ.get('QS_SEED', '11')))
     a = ap.parse_args()
     PUSH = os.path.abspath(a.push)
-    tp.PUSH = PUSH
+    tp.PUSH = [PUSH] if PUSH else None
     with tempfile.TemporaryDirectory(prefix='qsplit-faults-') as d:
         globals()['case_' + a.case](d, a)
     if FAILURES or tp.FAILURES:

@@ -245,7 +245,7 @@ def main():
     case = args.pop()
     QSPLIT = os.path.abspath(args[0])
     PUSH = os.path.abspath(args[1]) if len(args) > 1 else None
-    tp.PUSH = PUSH
+    tp.PUSH = [PUSH] if PUSH else None
     with tempfile.TemporaryDirectory(prefix='qsplit-sec-') as d:
         rc = globals()['case_' + case](d)
     if rc == 77:
