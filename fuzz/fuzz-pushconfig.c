@@ -42,6 +42,7 @@ static void check_accepted(const struct push_config *c)
     if (c->ninputs == 2)
         CHECK(c->inputs[0].kind != c->inputs[1].kind);
     CHECK(c->positions_file != NULL);
+    CHECK(c->positions_mode >= 1 && c->positions_mode <= 0777);
     CHECK(c->batch_size >= 1024 && c->batch_size <= ((size_t)3 << 20));
     CHECK(c->max_entry_size >= 1 && c->max_entry_size <= c->batch_size);
     CHECK(c->gzip_level >= 0 && c->gzip_level <= 9);

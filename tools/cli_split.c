@@ -36,6 +36,8 @@ static const char split_usage[] =
     "      --no-builtin       do not recognise MyBatis, boundSql and p6spy by default\n"
     "      --dialect NAME     default, mysql or postgres (comment and quote rules)\n"
     "      --max-record SIZE  larger records pass through unsplit (default 8M)\n"
+    "      --file-mode MODE   octal mode of the files split creates (default 0640;\n"
+    "                         the umask applies)\n"
     "  -q, --quiet            no progress bar, no summary\n"
     "      --progress         show the progress bar even when stderr is not a terminal\n"
     "  -h, --help             show this help\n"
@@ -119,8 +121,15 @@ static int same_file(int a, int b)
            sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static int configure(struct qs_config *cfg, int argc, char **argv, const char **console_path,
-                     const char **query_path, int *quiet, int *progress)
+/* What the split command line says besides the core's configuration. */
+struct split_opts {
+    const char *console_path; /* NULL: standard output */
+    const char *query_path;
+    int quiet, progress;
+    unsigned file_mode; /* of the files created: console and query.log */
+};
+
+static int configure(struct qs_config *cfg, int argc, char **argv, struct split_opts *o)
 {
     enum {
         O_REDACT = 256,
@@ -133,7 +142,8 @@ static int configure(struct qs_config *cfg, int argc, char **argv, const char **
         O_NO_BUILTIN,
         O_DIALECT,
         O_MAX_RECORD,
-        O_PROGRESS
+        O_PROGRESS,
+        O_FILE_MODE
     };
     static const struct option opts[] = {{"console", required_argument, 0, 'c'},
                                          {"query", required_argument, 0, 'o'},
@@ -149,6 +159,7 @@ static int configure(struct qs_config *cfg, int argc, char **argv, const char **
                                          {"max-record", required_argument, 0, O_MAX_RECORD},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"progress", no_argument, 0, O_PROGRESS},
+                                         {"file-mode", required_argument, 0, O_FILE_MODE},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     unsigned flags = 0;
@@ -158,11 +169,22 @@ static int configure(struct qs_config *cfg, int argc, char **argv, const char **
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:o:qh", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': *console_path = optarg; break;
-        case 'o': *query_path = optarg; break;
-        case 'q': *quiet = 1; break;
+        case 'c': o->console_path = optarg; break;
+        case 'o': o->query_path = optarg; break;
+        case 'q': o->quiet = 1; break;
         case 'h': fputs(split_usage, stdout); exit(0);
-        case O_PROGRESS: *progress = 1; break;
+        case O_PROGRESS: o->progress = 1; break;
+        case O_FILE_MODE: {
+            char *end;
+            errno = 0;
+            unsigned long m = strtoul(optarg, &end, 8);
+            if (errno || end == optarg || *end || !m || m > 0777 || optarg[0] == '-') {
+                cli_error("--file-mode: '%s' is not an octal mode such as 0640", optarg);
+                return EXIT_USAGE;
+            }
+            o->file_mode = (unsigned)m;
+            break;
+        }
         case O_REDACT: flags |= QS_FLAG_REDACT; break;
         case O_DEDUPE: flags |= QS_FLAG_DEDUPE; break;
         case O_DEDUPE_SIZE:
@@ -241,8 +263,8 @@ static void summary(const struct qs_stats *st, double secs, const char *query_pa
 
 int cmd_split(int argc, char **argv)
 {
-    const char *console_path = NULL, *query_path = "query.log";
-    int quiet = 0, force_progress = 0, status = 1;
+    struct split_opts o = {NULL, "query.log", 0, 0, 0640};
+    int status = 1;
     struct qs_config *cfg = NULL;
     struct qs_splitter *sp = NULL;
     struct qs_querylog *ql = NULL;
@@ -254,7 +276,8 @@ int cmd_split(int argc, char **argv)
         cli_error("%s", err.text);
         return 1;
     }
-    int rc = configure(cfg, argc, argv, &console_path, &query_path, &quiet, &force_progress);
+    int rc = configure(cfg, argc, argv, &o);
+    const char *console_path = o.console_path, *query_path = o.query_path;
     if (rc) {
         qs_config_free(&cfg);
         return rc;
@@ -281,7 +304,7 @@ int cmd_split(int argc, char **argv)
     }
     if (console_path && strcmp(console_path, "-") != 0) {
         /* Truncate only after making sure the output is not the input. */
-        out = open(console_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+        out = open(console_path, O_WRONLY | O_CREAT | O_CLOEXEC, (mode_t)o.file_mode);
         if (out < 0) {
             cli_syserror(errno, "%s: cannot open for writing", console_path);
             goto done;
@@ -297,7 +320,7 @@ int cmd_split(int argc, char **argv)
         cli_syserror(errno, "%s: cannot truncate", console_path);
         goto done;
     }
-    if (qs_querylog_open(&ql, query_path, 0640, &err)) {
+    if (qs_querylog_open(&ql, query_path, o.file_mode, &err)) {
         cli_error("%s", err.text);
         goto done;
     }
@@ -306,7 +329,7 @@ int cmd_split(int argc, char **argv)
         goto done;
     run.query.ql = ql;
     run.total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-    run.progress = !quiet && (force_progress || isatty(2));
+    run.progress = !o.quiet && (o.progress || isatty(2));
     clock_gettime(CLOCK_MONOTONIC, &run.start);
     run.last = run.start;
     if (qs_splitter_new(&sp, cfg, on_output, &run, &err)) {
@@ -369,7 +392,7 @@ int cmd_split(int argc, char **argv)
         goto done;
     }
     status = 0;
-    if (!quiet) {
+    if (!o.quiet) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
         struct qs_stats stats;

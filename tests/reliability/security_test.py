@@ -102,6 +102,18 @@ def case_modes(d):
                         '-c', os.path.join(d, 'console.out'), '-o', q, '-q'], check=True)
         m = stat.S_IMODE(os.stat(q).st_mode)
         check(m == 0o640, 'modes: query.log created %o, expected 640' % m)
+        m = stat.S_IMODE(os.stat(os.path.join(d, 'console.out')).st_mode)
+        check(m == 0o640, 'modes: console created %o, expected 640' % m)
+        # Configurable: --file-mode for both outputs of the CLI.
+        q2, c2 = os.path.join(d, 'q2.log'), os.path.join(d, 'c2.out')
+        subprocess.run([QSPLIT, 'split', os.path.join(SRC, 'examples', 'logs', 'console.log'),
+                        '-c', c2, '-o', q2, '-q', '--file-mode', '0600'], check=True)
+        for f in (q2, c2):
+            m = stat.S_IMODE(os.stat(f).st_mode)
+            check(m == 0o600, 'modes: --file-mode 0600 gave %o for %s' % (m, f))
+        bad = subprocess.run([QSPLIT, 'split', '--file-mode', '0999', '-q', q2],
+                             capture_output=True, text=True)
+        check(bad.returncode == 2 and 'octal' in bad.stderr, 'modes: a bad --file-mode refused')
         if PUSH:
             r = tp.Receiver(d)
             tp.write_records(os.path.join(d, 'console.log'), 0, 50)
@@ -109,6 +121,11 @@ def case_modes(d):
             p = os.path.join(d, 'positions.yaml')
             m = stat.S_IMODE(os.stat(p).st_mode)
             check(m == 0o640, 'modes: positions created %o, expected 640' % m)
+            # Configurable: positions.file_mode.
+            tp.write_records(os.path.join(d, 'console.log'), 50, 10)
+            tp.run_once(tp.config(d, r.url, positions={'filename': p, 'file_mode': '0600'}))
+            m = stat.S_IMODE(os.stat(p).st_mode)
+            check(m == 0o600, 'modes: positions.file_mode 0600 gave %o' % m)
             r.stop()
     finally:
         os.umask(old)

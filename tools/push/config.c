@@ -251,6 +251,17 @@ static int set_key(struct push_config *c, const char *key, const char *v)
     }
     if (!strcmp(key, "positions.filename"))
         return set_str(&c->positions_file, v);
+    if (!strcmp(key, "positions.file_mode")) {
+        char *end;
+        errno = 0;
+        unsigned long m = strtoul(v, &end, 8);
+        if (errno || end == v || *end || !m || m > 0777 || *v == '-') {
+            push_err("%s: \"%s\": give an octal mode such as 0640", key, v);
+            return -1;
+        }
+        c->positions_mode = (unsigned)m;
+        return 0;
+    }
     if (!strcmp(key, "inputs.console"))
         return set_input(c, PUSH_IN_CONSOLE, v);
     if (!strcmp(key, "inputs.query"))
@@ -385,6 +396,7 @@ int push_config_load(struct push_config *c, int argc, char **argv)
     c->timeout_ms = 10000;
     c->batch_wait_ms = 1000;
     c->batch_size = 1 << 20;
+    c->positions_mode = 0640;
     c->max_entry_size = 256 << 10;
     c->gzip_level = 1;
     c->backoff_min_ms = 500;

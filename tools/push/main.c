@@ -122,7 +122,8 @@ static int commit_positions(struct app *a)
             return -1;
         changed = 1;
     }
-    return changed ? push_positions_save(&a->pos, a->cfg.positions_file) : 0;
+    return changed ? push_positions_save(&a->pos, a->cfg.positions_file, a->cfg.positions_mode)
+                   : 0;
 }
 
 static void sleep_ms(long ms)

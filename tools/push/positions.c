@@ -245,7 +245,7 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-int push_positions_save(const struct push_positions *ps, const char *file)
+int push_positions_save(const struct push_positions *ps, const char *file, unsigned mode)
 {
     struct wbuf w = {0};
     if (encode(ps, &w)) {
@@ -264,7 +264,8 @@ int push_positions_save(const struct push_positions *ps, const char *file)
     snprintf(tmp, flen + 16, "%s.tmp.XXXXXX", file);
     int fd = mkostemp(tmp, O_CLOEXEC);
     int rc = -1;
-    if (fd < 0 || fchmod(fd, 0640) != 0) {
+    /* mkostemp creates 0600; the configured mode is set as given. */
+    if (fd < 0 || fchmod(fd, (mode_t)mode) != 0) {
         push_err("positions: %s: %s", tmp, strerror(errno));
         if (fd >= 0) {
             close(fd);

@@ -56,6 +56,7 @@ struct push_config {
     struct push_input inputs[PUSH_MAX_FILES];
     int ninputs;
     char *positions_file;
+    unsigned positions_mode; /* the positions file's mode, as given: 0640 by default */
     /* timestamps */
     int read_time;      /* always stamp entries with the time they were read */
     char *timezone;     /* "local" (default), "UTC" or a TZ name */
@@ -196,8 +197,8 @@ struct push_positions {
 
 /* Load the file (a missing file is an empty set). 0 or -1 (reported). */
 int push_positions_load(struct push_positions *ps, const char *file);
-/* Write atomically: temp file (0640), fsync, rename, fsync of the directory. */
-int push_positions_save(const struct push_positions *ps, const char *file);
+/* Write atomically: temp file (mode as given), fsync, rename, fsync of the directory. */
+int push_positions_save(const struct push_positions *ps, const char *file, unsigned mode);
 struct push_position *push_positions_get(struct push_positions *ps, const char *path);
 int push_positions_set(struct push_positions *ps, const char *path, uint64_t offset,
                        uint64_t dev, uint64_t ino, uint32_t head_len, uint32_t head_crc);
