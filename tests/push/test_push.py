@@ -554,6 +554,7 @@ def case_toolarge(d):
                    timeout=60)
     check_exact(r.store, 600, 'toolarge/binary')
     st = r.stats()
+    print('toolarge/binary: largest push %d bytes decoded' % st['max_decoded'])
     check(st.get('too_large', 0) == 0 and 3 << 20 <= st['max_decoded'] < 4 << 20,
           'toolarge/binary: batches near 3 MiB decoded, none over the limit (max %d)' %
           st['max_decoded'])
