@@ -727,6 +727,16 @@ static int number_start(const unsigned char *s, const struct token *tk)
 static int glued(const struct fp_lexer *lx, const struct token *tk)
 {
     unsigned char c = tk->e < lx->full_len ? lx->s[tk->e] : ' ';
+    if (is_ident(c) && lx->skip_asc) {
+        /* An ASC dropped after ORDER BY leaves a space or nothing: "(?asc )" is written
+         * "(? )", which a second pass takes for a list, so this pass must too. */
+        struct fp_lexer l = *lx;
+        size_t p = tk->e;
+        struct token t;
+        fp_lex(&l, &p, &t);
+        if (t.t == T_SPACE)
+            return 0;
+    }
     return is_ident(c) || c == '?' || c == '\'';
 }
 
