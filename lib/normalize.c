@@ -540,7 +540,9 @@ static int classify(const unsigned char *s, size_t b, size_t e, size_t len)
     };
     size_t n = e - b;
     char w[8];
-    if (n < 2 || n > 8 || (e < len && s[e] == '?'))
+    /* A word glued to ? is no keyword ("limit1" is written "limit?"), nor one glued to a
+     * string, which the fingerprint writes as ? ("offset'c'" -> "offset?"). */
+    if (n < 2 || n > 8 || (e < len && (s[e] == '?' || s[e] == '\'')))
         return K_NONE;
     for (size_t i = 0; i < n; i++)
         w[i] = (char)lower(s[b + i]);
