@@ -5,20 +5,6 @@
 
 #include "push.h"
 
-/* Room to note where one more entry of stream s begins. */
-static int reserve_start(struct push_batch *b, int s)
-{
-    if (b->n[s] < b->start_cap[s])
-        return 0;
-    size_t cap = b->start_cap[s] ? b->start_cap[s] * 2 : 1024;
-    size_t *q = realloc(b->start[s], cap * sizeof *q);
-    if (!q)
-        return -1;
-    b->start[s] = q;
-    b->start_cap[s] = cap;
-    return 0;
-}
-
 int push_batch_add(struct push_batch *b, enum push_stream s, int64_t ts_ns, const char *line,
                    size_t len)
 {
@@ -26,13 +12,13 @@ int push_batch_add(struct push_batch *b, enum push_stream s, int64_t ts_ns, cons
      * the same millisecond, or slightly out of order by threads) would lose file order. */
     if (ts_ns <= b->last_ts[s])
         ts_ns = b->last_ts[s] + 1;
-    if (reserve_start(b, s))
-        return -1;
     size_t at = b->values[s].len;
+    size_t first = at ? at + 1 : 0; /* after the separating comma */
     uint64_t bad = 0;
-    if (push_json_entry(&b->values[s], ts_ns, line, len, &bad))
+    if (push_buf_reserve(&b->starts[s], sizeof first) ||
+        push_json_entry(&b->values[s], ts_ns, line, len, &bad))
         return -1;
-    b->start[s][b->n[s]] = at ? at + 1 : 0; /* after the separating comma */
+    push_buf_put(&b->starts[s], &first, sizeof first); /* reserved: cannot fail */
     b->repaired += bad;
     b->last_ts[s] = ts_ns;
     b->n[s]++;
@@ -46,15 +32,12 @@ void push_batch_reset(struct push_batch *b)
 {
     for (int s = 0; s < PUSH_NSTREAMS; s++) {
         b->n[s] = 0;
-        b->values[s].len = 0;
+        b->values[s].len = b->starts[s].len = 0;
         /* A batch that once grew large (a burst of escapes) gives its memory back. */
         if (b->values[s].cap > ((size_t)8 << 20))
             push_buf_free(&b->values[s]);
-        if (b->start_cap[s] > ((size_t)1 << 20)) {
-            free(b->start[s]);
-            b->start[s] = NULL;
-            b->start_cap[s] = 0;
-        }
+        if (b->starts[s].cap > ((size_t)8 << 20))
+            push_buf_free(&b->starts[s]);
     }
     b->bytes = 0;
     b->entries = 0;
@@ -66,7 +49,7 @@ void push_batch_free(struct push_batch *b)
 {
     for (int s = 0; s < PUSH_NSTREAMS; s++) {
         push_buf_free(&b->values[s]);
-        free(b->start[s]);
+        push_buf_free(&b->starts[s]);
     }
     memset(b, 0, sizeof *b);
 }

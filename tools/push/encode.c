@@ -182,8 +182,9 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
         if (p->from[s] >= p->to[s])
             continue;
         /* Entries from..to-1: from the first one's start to the comma before entry to. */
-        size_t begin = b->start[s][p->from[s]];
-        size_t end = p->to[s] < b->n[s] ? b->start[s][p->to[s]] - 1 : b->values[s].len;
+        size_t begin = push_entry_start(b, s, p->from[s]);
+        size_t end =
+            p->to[s] < b->n[s] ? push_entry_start(b, s, p->to[s]) - 1 : b->values[s].len;
         piece[np] = frame[s].p;
         plen[np++] = frame[s].len;
         piece[np] = b->values[s].p + begin;

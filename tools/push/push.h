@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include <qsplit.h>
@@ -102,9 +103,8 @@ enum push_stream { PUSH_STREAM_CONSOLE, PUSH_STREAM_QUERY, PUSH_NSTREAMS };
  * copied once and a batch is never held twice. */
 struct push_batch {
     struct push_buf values[PUSH_NSTREAMS]; /* ["<ns>","<line>"],… */
-    size_t *start[PUSH_NSTREAMS];          /* where each entry begins in values, to send a
-                                              part of the batch */
-    size_t start_cap[PUSH_NSTREAMS];
+    struct push_buf starts[PUSH_NSTREAMS]; /* a size_t per entry: where it begins in values,
+                                              to send a part of the batch */
     size_t n[PUSH_NSTREAMS];
     int64_t last_ts[PUSH_NSTREAMS]; /* survives reset: keeps timestamps increasing */
     size_t bytes; /* what Loki decodes: line bytes after UTF-8 repair (a bad byte is a
@@ -123,6 +123,14 @@ int push_batch_add(struct push_batch *b, enum push_stream s, int64_t ts_ns, cons
                    size_t len);
 void push_batch_reset(struct push_batch *b);
 void push_batch_free(struct push_batch *b);
+
+/* Where entry i of stream s begins in b->values[s]. */
+static inline size_t push_entry_start(const struct push_batch *b, int s, size_t i)
+{
+    size_t at;
+    memcpy(&at, b->starts[s].p + i * sizeof at, sizeof at);
+    return at;
+}
 
 /* A part of a batch: entries [from, to) of each stream. A push Loki refuses as too large is
  * sent again in halves, each an acknowledged push of its own. */
