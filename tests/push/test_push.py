@@ -20,6 +20,12 @@ LABELS = {'env': 'prod', 'job': 'shop', 'host': 'h1', 'server': 's1'}
 FAILURES = []
 
 
+def asan_build(exe):
+    """Is exe built with AddressSanitizer? Its shadow and quarantine are most of its RSS."""
+    with open(exe, 'rb') as f:
+        return b'__asan_init' in f.read()
+
+
 def check(cond, what):
     if not cond:
         FAILURES.append(what)
@@ -345,9 +351,7 @@ def case_down(d):
     # Loki down: reading stops at the first batch, memory stays flat.
     hwm = [l for l in open('/proc/%d/status' % p.pid) if l.startswith('VmHWM')][0]
     # Under memcheck or AddressSanitizer most of RSS is the tool's, not the pusher's.
-    with open(PUSH[-1], 'rb') as f:
-        asan = b'__asan_init' in f.read()
-    check(VG_LOGS or asan or int(hwm.split()[1]) < 20 * 1024,
+    check(VG_LOGS or asan_build(PUSH[-1]) or int(hwm.split()[1]) < 20 * 1024,
           'down: bounded memory (%s)' % hwm.strip())
     r = Receiver(d, port)
     wait_for(lambda: len(console_entries(r.store)) >= 51000, 60, 'all records after Loki is up')

@@ -43,8 +43,7 @@ REC_BYTES = 90  # a one-line record of write_records, about
 
 def rss_bound_kib():
     """32 MiB, but none under AddressSanitizer: its shadow and quarantine are most of RSS."""
-    with open(PUSH, 'rb') as f:
-        return None if b'__asan_init' in f.read() else 32 * 1024
+    return None if tp.asan_build(PUSH) else 32 * 1024
 
 
 def check(cond, what):
