@@ -271,11 +271,23 @@ int main(void)
     CHECK_INT(push_parse_duration("2"), 2000);
     CHECK_INT(push_parse_duration("x"), -1);
     CHECK_INT(push_parse_duration("1y"), -1);
+    /* strtod's extras: fuzz-pushconfig found "nan" reaching (long)NaN */
+    CHECK_INT(push_parse_duration("nan"), -1);
+    CHECK_INT(push_parse_duration("nans"), -1);
+    CHECK_INT(push_parse_duration("inf"), -1);
+    CHECK_INT(push_parse_duration("0x10s"), -1);
+    CHECK_INT(push_parse_duration("-1s"), -1);
+    CHECK_INT(push_parse_duration(" 5s"), -1);
+    CHECK_INT(push_parse_duration(".5s"), 500);
     size_t sz = 0;
     CHECK(push_parse_size("1MiB", &sz) == 0 && sz == 1048576);
     CHECK(push_parse_size("512k", &sz) == 0 && sz == 524288);
     CHECK(push_parse_size("1000", &sz) == 0 && sz == 1000);
     CHECK(push_parse_size("1MB", &sz) == 0 && sz == 1048576);
     CHECK(push_parse_size("1Q", &sz) != 0);
+    CHECK(push_parse_size("nan", &sz) != 0);
+    CHECK(push_parse_size("NaNKiB", &sz) != 0);
+    CHECK(push_parse_size("infinity", &sz) != 0);
+    CHECK(push_parse_size("0x1p4", &sz) != 0);
     return qst_done("encode");
 }

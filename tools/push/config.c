@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,24 @@
 
 #include "push.h"
 
+/* strtod also reads "nan", "inf", hex floats and a sign; a size or a duration is a plain
+ * non-negative decimal, and a NaN must never reach the conversion to an integer. */
+static int parse_decimal(const char *s, double *v, char **end)
+{
+    if (!isdigit((unsigned char)s[0]) && !(s[0] == '.' && isdigit((unsigned char)s[1])))
+        return -1;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        return -1;
+    errno = 0;
+    *v = strtod(s, end);
+    return errno || !isfinite(*v) ? -1 : 0;
+}
+
 long push_parse_duration(const char *s)
 {
     char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || v < 0)
+    double v;
+    if (parse_decimal(s, &v, &end))
         return -1;
     double mul;
     if (!*end || !strcmp(end, "ms"))
@@ -39,9 +52,8 @@ long push_parse_duration(const char *s)
 int push_parse_size(const char *s, size_t *out)
 {
     char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || v < 0)
+    double v;
+    if (parse_decimal(s, &v, &end))
         return -1;
     while (*end == ' ')
         end++;
