@@ -436,7 +436,7 @@ static void measure(void)
     for (size_t i = 0; i < n; i++)
         lens[i] = strlen(nosql[i]);
     struct qsp_sql_span sp;
-    long iters = 3000000, hits = 0;
+    long iters = (long)qst_light(3000000), hits = 0;
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
     for (long i = 0; i < iters; i++)

@@ -242,7 +242,7 @@ static void big(transform_fn f, size_t (*bound)(size_t), unsigned d, const char 
 
 static void large_inputs(void)
 {
-    const size_t mb50 = 50u * 1000 * 1000;
+    const size_t mb50 = qst_light(50u * 1000 * 1000);
     fprintf(stderr, "large inputs:\n");
     const char *unit = "a1 ,\t'x  y' /* c */\n -- z\n";
     size_t count = mb50 / strlen(unit);

@@ -42,7 +42,10 @@ lookup)
     # Every hash on the console is found in query.log, and its SQL hashes back to it.
     "$Q" split "$EX" -c console.log -o query.log -q || fail "split failed"
     n=0
-    for h in $(grep -o '"QHash":"[0-9a-f]*"' console.log | cut -d'"' -f4 | sort -u); do
+    # Under valgrind (QS_TEST_LIGHT) 15 hashes are enough: each lookup costs a second there.
+    hashes=$(grep -o '"QHash":"[0-9a-f]*"' console.log | cut -d'"' -f4 | sort -u)
+    [ -n "${QS_TEST_LIGHT:-}" ] && hashes=$(printf '%s\n' $hashes | head -n 15)
+    for h in $hashes; do
         "$Q" lookup "$h" query.log >sql || fail "lookup $h failed"
         # the SQL printed (one trailing newline added) hashes back to h
         got=$(head -c -1 sql | "$Q" hash)
