@@ -3,7 +3,8 @@
 #
 # Environment: FUZZ_BUILD (build directory), FUZZ_FAST=1 (the "-fast" twins without
 # ASan/UBSan: several times the executions per second, for long campaigns; replay what they
-# find on the sanitized target), FUZZ_MAX_LEN (default 8192).
+# find on the sanitized target, and run the sanitized targets too: undefined behaviour that
+# does not crash is invisible to the twins), FUZZ_MAX_LEN (default 8192).
 #
 # Builds a separate build directory ($FUZZ_BUILD, default build-fuzz) with CC=clang and
 # -Dfuzz=true (ASan + UBSan + libFuzzer), then runs each target (default: all) from its seed
