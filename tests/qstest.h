@@ -45,7 +45,6 @@ static int qst_checks;
 
 #define CHECK_STR(a, b) CHECK_MEM((a), strlen(a), (b), strlen(b))
 
-/* Print a one-line verdict and return the exit status. */
 /* QS_TEST_LIGHT=1 (the valgrind setup, ~30x slower): huge inputs and timing loops shrink
  * tenfold; they still take the same paths, and linear time is measured in the normal run. */
 static inline size_t qst_light(size_t n)
@@ -53,6 +52,7 @@ static inline size_t qst_light(size_t n)
     return getenv("QS_TEST_LIGHT") ? n / 10 : n;
 }
 
+/* Print a one-line verdict and return the exit status. */
 static inline int qst_done(const char *name)
 {
     fprintf(stderr, "%s: %d checks, %d failed\n", name, qst_checks, qst_failures);
