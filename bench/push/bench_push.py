@@ -73,9 +73,9 @@ def main():
             time.sleep(0.05)
         url = 'http://127.0.0.1:%s/loki/api/v1/push' % open(pf).read()
         err = os.path.join(d, 'push.err')
+        positions = os.path.join(d, 'positions.yaml')
         for _ in range(a.runs):
             md5s.append(run_measured(['md5sum', log], stdout=subprocess.DEVNULL)[1])
-            positions = os.path.join(d, 'positions.yaml')
             if os.path.exists(positions):
                 os.unlink(positions)
             with open(err, 'w') as ef:
