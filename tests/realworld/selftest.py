@@ -18,6 +18,7 @@ import stat
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # the source tree stays clean when the suite runs
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check  # noqa: E402
 
