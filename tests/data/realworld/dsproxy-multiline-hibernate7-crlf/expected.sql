@@ -1,0 +1,12 @@
+    drop table if exists Application$Usertable cascade 
+@@@@
+    create table Application$Usertable (id integer not null, name varchar(255) not null, primary key (id))
+@@@@
+    insert 
+    into
+        Application$Usertable
+        (name, id) 
+    values
+        (?, ?)
+@@@@
+    drop table if exists Application$Usertable cascade 

@@ -1,0 +1,1 @@
+CREATE TABLE users (id INT, name VARCHAR(20))

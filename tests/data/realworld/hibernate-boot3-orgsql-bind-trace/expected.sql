@@ -1,0 +1,1 @@
+insert into "address" ("city", "line1", "post_code", "id") values (?, ?, ?, ?)

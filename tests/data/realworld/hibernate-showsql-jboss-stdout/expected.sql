@@ -1,0 +1,3 @@
+select references0_.id as id137_0_, references0_.submission_ts as submission2_137_0_, references0_.ACC as ACC137_0_, references0_.description as descript4_137_0_, references0_.name as name137     _0_, references0_.url as url137_0_, references0_.version as version137_0_ from REFERENCE_SOURCE references0_ where references0_.id=?
+@@@@
+select references0_.id as id137_0_, references0_.submission_ts as submission2_137_0_, references0_.ACC as ACC137_0_, references0_.description as descript4_137_0_, references0_.name as name137     _0_, references0_.url as url137_0_, references0_.version as version137_0_ from REFERENCE_SOURCE references0_ where references0_.id=?

@@ -1,0 +1,3 @@
+select * from TEST where id = ?
+@@@@
+select * from TEST where id = 1;

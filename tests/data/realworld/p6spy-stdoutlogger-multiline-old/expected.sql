@@ -1,0 +1,1 @@
+INSERT INTO DomainEventEntry (eventIdentifier, type, aggregateIdentifier, sequenceNumber, timeStamp, payloadType, payloadRevision, payload, metaData) VALUES ('01BR7MS56CGRM2FNMKM375Y4W9','TemplateAR','01BR7MS4A0D831D9BRZJ4N2ZHF',0,'2017-08-23T13:33:50.669Z','TemplateCreated',NULL,'BLOB');

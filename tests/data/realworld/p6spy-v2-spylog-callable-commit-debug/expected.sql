@@ -1,0 +1,1 @@
+{ CALL envoi_courriel() }
