@@ -203,7 +203,7 @@ public final class Bench {
                     return;
                 }
             }
-            next.doAppend(new SplitLoggingEvent(e,
+            next.doAppend(SplitLoggingEvent.of(e,
                 msg.substring(0, at + MARK.length()) + "\"QHash\":\"" + h + "\""));
         }
 
