@@ -308,6 +308,20 @@ public final class Bench {
         return q;
     }
 
+    /** Implementation-Version, else Bundle-Version (Debian's jars carry only the latter). */
+    static String version(Class<?> c) {
+        String v = c.getPackage() == null ? null : c.getPackage().getImplementationVersion();
+        if (v != null)
+            return v;
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(
+                 Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toFile())) {
+            v = jar.getManifest().getMainAttributes().getValue("Bundle-Version");
+        } catch (Exception e) {
+            v = null;
+        }
+        return v == null ? "?" : v;
+    }
+
     public static void main(String[] args) throws Exception {
         int perThread1 = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
@@ -320,6 +334,9 @@ public final class Bench {
         System.out.printf("qsplit Java benchmark: %d distinct MyBatis statements, mean %d bytes;"
             + " FileAppender (immediateFlush), pattern of Spring Boot%n", sql.length,
             bytes / sql.length);
+        System.out.printf("logback-classic %s (ILoggingEvent: %d methods), Java %s%n",
+            version(LoggerContext.class), ILoggingEvent.class.getMethods().length,
+            System.getProperty("java.version"));
 
         String[] titles = {
             "every event is SQL, dedupe off (a query.log record per event)",
