@@ -95,7 +95,7 @@ public final class Bench {
             java.lang.management.ManagementFactory.getThreadMXBean();
         for (int round = -1; round < rounds; round++) { // round -1 warms up
             Path dir = Files.createTempDirectory(root, name);
-            LoggerContext ctx = new LoggerContext();
+            LoggerContext ctx = newContext();
             FileAppender<ILoggingEvent> file = fileAppender(ctx, dir.resolve("console.log"));
             Appender<ILoggingEvent> front = sc.front(ctx, file, dir);
             Logger log = ctx.getLogger(MAPPER);
@@ -132,6 +132,11 @@ public final class Bench {
                 t.join();
             long ns = System.nanoTime() - start;
             ctx.stop();
+            // Every event must have been written: a failing append (caught by logback,
+            // reported once in the status messages) would be measured as a fast one.
+            if (Files.size(dir.resolve("console.log")) == 0)
+                throw new IllegalStateException(name + ": nothing written: "
+                    + ctx.getStatusManager().getCopyOfStatusList());
             if (round >= 0) {
                 nsPerEvent[round] = (double) ns / ((long) events * threads);
                 cpuPerEvent[round] = (double) cpu.get() / ((long) events * threads);
@@ -141,6 +146,23 @@ public final class Bench {
         Arrays.sort(nsPerEvent);
         Arrays.sort(cpuPerEvent);
         return new double[] {nsPerEvent[rounds / 2], cpuPerEvent[rounds / 2]};
+    }
+
+    /**
+     * A LoggerContext made by hand. logback 1.3+ takes the MDC adapter from SLF4J's
+     * initialization: without one every append fails on the MDC lookup (an exception caught
+     * by logback), so it is given SLF4J's. logback 1.2's MDC is static.
+     */
+    static LoggerContext newContext() {
+        LoggerContext ctx = new LoggerContext();
+        try {
+            Class<?> adapter = Class.forName("org.slf4j.spi.MDCAdapter");
+            LoggerContext.class.getMethod("setMDCAdapter", adapter)
+                .invoke(ctx, org.slf4j.MDC.getMDCAdapter());
+        } catch (ReflectiveOperationException e) {
+            // logback 1.2: no per-context adapter
+        }
+        return ctx;
     }
 
     static void deleteTree(Path dir) throws IOException {
