@@ -34,7 +34,8 @@ import io.qsplit.logback.SplitLoggingEvent;
  *
  * <p>{@code Compat CONFIG_DIR WORK_DIR SCENARIO...}: for each scenario and each front
  * ({@code SQL}: the QuerySplitAppender straight from the root logger; {@code ASYNC}: an
- * AsyncAppender in front of it) it configures {@code CONFIG_DIR/SCENARIO.xml} with Joran,
+ * AsyncAppender in front of it; {@code BEHIND}, where the configuration has it: an
+ * AsyncAppender behind it, so split events cross the queue) it configures {@code CONFIG_DIR/SCENARIO.xml} with Joran,
  * logs the same events, resets the context (which flushes the AsyncAppender) and leaves the
  * files the configuration writes in {@code WORK_DIR/SCENARIO-FRONT/}, with
  * {@code status.txt} (logback's WARN and ERROR status messages) and, where the
@@ -106,7 +107,11 @@ public final class Compat {
                 System.out.println("compat: " + scenario + ": skipped, this logback has no JsonEncoder");
                 continue;
             }
-            for (String front : new String[] {"SQL", "ASYNC"}) {
+            List<String> fronts = new ArrayList<>(Arrays.asList("SQL", "ASYNC"));
+            if (new String(Files.readAllBytes(configs.resolve(scenario + ".xml")),
+                    StandardCharsets.UTF_8).contains("name=\"BEHIND\""))
+                fronts.add("BEHIND");
+            for (String front : fronts) {
                 Path dir = work.resolve(scenario + "-" + front);
                 Files.createDirectories(dir);
                 Capture.EVENTS.clear();
