@@ -119,8 +119,8 @@ public final class Compat {
                 ctx.reset();
                 ctx.putProperty("WORK", dir.toString());
                 ctx.putProperty("FRONT", front);
-                // %kvp and %sn exist from logback 1.3 on; 1.2's parser would print errors.
-                ctx.putProperty("NEW_CONVERTERS", newApi ? "%kvp %sn" : "-");
+                // %kvp, %sn and %micros exist from logback 1.3 on; 1.2 would print parser errors.
+                ctx.putProperty("NEW_CONVERTERS", newApi ? "%kvp %sn %micros" : "-");
                 JoranConfigurator jc = new JoranConfigurator();
                 jc.setContext(ctx);
                 jc.doConfigure(configs.resolve(scenario + ".xml").toFile());
