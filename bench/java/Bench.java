@@ -95,7 +95,7 @@ public final class Bench {
             java.lang.management.ManagementFactory.getThreadMXBean();
         for (int round = -1; round < rounds; round++) { // round -1 warms up
             Path dir = Files.createTempDirectory(root, name);
-            LoggerContext ctx = new LoggerContext();
+            LoggerContext ctx = newContext();
             FileAppender<ILoggingEvent> file = fileAppender(ctx, dir.resolve("console.log"));
             Appender<ILoggingEvent> front = sc.front(ctx, file, dir);
             Logger log = ctx.getLogger(MAPPER);
@@ -132,6 +132,11 @@ public final class Bench {
                 t.join();
             long ns = System.nanoTime() - start;
             ctx.stop();
+            // Every event must have been written: a failing append (caught by logback,
+            // reported once in the status messages) would be measured as a fast one.
+            if (Files.size(dir.resolve("console.log")) == 0)
+                throw new IllegalStateException(name + ": nothing written: "
+                    + ctx.getStatusManager().getCopyOfStatusList());
             if (round >= 0) {
                 nsPerEvent[round] = (double) ns / ((long) events * threads);
                 cpuPerEvent[round] = (double) cpu.get() / ((long) events * threads);
@@ -141,6 +146,23 @@ public final class Bench {
         Arrays.sort(nsPerEvent);
         Arrays.sort(cpuPerEvent);
         return new double[] {nsPerEvent[rounds / 2], cpuPerEvent[rounds / 2]};
+    }
+
+    /**
+     * A LoggerContext made by hand. logback 1.3+ takes the MDC adapter from SLF4J's
+     * initialization: without one every append fails on the MDC lookup (an exception caught
+     * by logback), so it is given SLF4J's. logback 1.2's MDC is static.
+     */
+    static LoggerContext newContext() {
+        LoggerContext ctx = new LoggerContext();
+        try {
+            Class<?> adapter = Class.forName("org.slf4j.spi.MDCAdapter");
+            LoggerContext.class.getMethod("setMDCAdapter", adapter)
+                .invoke(ctx, org.slf4j.MDC.getMDCAdapter());
+        } catch (ReflectiveOperationException e) {
+            // logback 1.2: no per-context adapter
+        }
+        return ctx;
     }
 
     static void deleteTree(Path dir) throws IOException {
@@ -203,7 +225,7 @@ public final class Bench {
                     return;
                 }
             }
-            next.doAppend(new SplitLoggingEvent(e,
+            next.doAppend(SplitLoggingEvent.of(e,
                 msg.substring(0, at + MARK.length()) + "\"QHash\":\"" + h + "\""));
         }
 
@@ -308,6 +330,20 @@ public final class Bench {
         return q;
     }
 
+    /** Implementation-Version, else Bundle-Version (Debian's jars carry only the latter). */
+    static String version(Class<?> c) {
+        String v = c.getPackage() == null ? null : c.getPackage().getImplementationVersion();
+        if (v != null)
+            return v;
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(
+                 Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toFile())) {
+            v = jar.getManifest().getMainAttributes().getValue("Bundle-Version");
+        } catch (Exception e) {
+            v = null;
+        }
+        return v == null ? "?" : v;
+    }
+
     public static void main(String[] args) throws Exception {
         int perThread1 = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
@@ -320,6 +356,9 @@ public final class Bench {
         System.out.printf("qsplit Java benchmark: %d distinct MyBatis statements, mean %d bytes;"
             + " FileAppender (immediateFlush), pattern of Spring Boot%n", sql.length,
             bytes / sql.length);
+        System.out.printf("logback-classic %s (ILoggingEvent: %d methods), Java %s%n",
+            version(LoggerContext.class), ILoggingEvent.class.getMethods().length,
+            System.getProperty("java.version"));
 
         String[] titles = {
             "every event is SQL, dedupe off (a query.log record per event)",

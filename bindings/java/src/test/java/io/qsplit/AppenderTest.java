@@ -158,6 +158,104 @@ public class AppenderTest extends AppenderTestBase {
         assertFalse(list.list.get(3) instanceof SplitLoggingEvent);
     }
 
+    /**
+     * Joran trims option values, so "Executing SQL: " arrives as "Executing SQL:": the
+     * blanks after a marker in the message stay on the console whatever the value ends with,
+     * and a marker followed by blanks only is not a statement.
+     */
+    @Test
+    public void markerBlanksAreNotPartOfIt() throws Exception {
+        for (String marker : new String[] {"Executing SQL: ", "Executing SQL:", "  Executing SQL:\t"}) {
+            Path ql = queryLog("marker" + marker.trim().length() + marker.length());
+            newAppender(ql.toString());
+            app.setBuiltinDetectors(false);
+            app.setMarkers(marker + ", ,Running:");
+            app.start();
+            Logger dao = logger("com.example.Dao");
+            dao.info("Executing SQL: SELECT 2\n  FROM dual");
+            dao.info("Executing SQL:\tSELECT 3");
+            dao.info("Executing SQL:SELECT 4");
+            dao.info("Executing SQL:   ");
+            dao.info("Running:  DELETE FROM t");
+            String[] sql = {"SELECT 2\n  FROM dual", "SELECT 3", "SELECT 4", null, "DELETE FROM t"};
+            String[] prefix = {"Executing SQL: ", "Executing SQL:\t", "Executing SQL:", null, "Running:  "};
+            assertEquals(5, list.list.size());
+            for (int i = 0; i < sql.length; i++) {
+                String msg = list.list.get(i).getFormattedMessage();
+                if (sql[i] == null) {
+                    assertFalse(msg, list.list.get(i) instanceof SplitLoggingEvent);
+                    continue;
+                }
+                assertEquals(marker, prefix[i] + "\"QHash\":\"" + Qsplit.hash(sql[i]) + "\"", msg);
+            }
+            List<QueryLog.Record> recs = records(ql);
+            assertEquals(4, recs.size());
+            assertEquals("SELECT 3", recs.get(1).sqlString()); // no blank before the statement
+            app.stop();
+        }
+    }
+
+    /**
+     * An attached appender that throws an Error on a split event (logback's doAppend
+     * catches only Exceptions) gets the original instead; the others still get the split
+     * event, the caller gets nothing, and the error is reported once.
+     */
+    @Test
+    public void anAppenderThatThrowsOnSplitEventsGetsTheOriginal() throws Exception {
+        Path ql = queryLog("thrower");
+        newAppender(ql.toString());
+        List<ILoggingEvent> got = new ArrayList<>();
+        ch.qos.logback.core.AppenderBase<ILoggingEvent> thrower =
+            new ch.qos.logback.core.AppenderBase<ILoggingEvent>() {
+                @Override
+                protected void append(ILoggingEvent e) {
+                    if (e instanceof SplitLoggingEvent)
+                        throw new NoSuchMethodError("simulated");
+                    got.add(e);
+                }
+            };
+        thrower.setContext(ctx);
+        thrower.setName("THROWER");
+        thrower.start();
+        app.addAppender(thrower);
+        app.start();
+        Logger mapper = logger("com.example.mapper.UserMapper.selectById");
+        for (int i = 0; i < 3; i++)
+            mapper.debug("==>  Preparing: SELECT id FROM users WHERE id = ?");
+        mapper.debug("==> Parameters: 1(Integer)");
+        assertEquals(4, got.size());
+        assertEquals(4, list.list.size());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(list.list.get(i) instanceof SplitLoggingEvent);
+            assertSame(((SplitLoggingEvent) list.list.get(i)).getOriginal(), got.get(i));
+        }
+        List<String> errors = errors();
+        assertEquals(errors.toString(), 1, errors.size());
+        assertTrue(errors.get(0), errors.get(0).contains("NoSuchMethodError"));
+        app.stop();
+        assertTrue(ctx.getStatusManager().getCopyOfStatusList().stream()
+            .anyMatch(st -> st.getMessage().startsWith("qsplit: 2 more java.lang.NoSuchMethodError")));
+    }
+
+    /** A split event is its own object: equals itself only, prints level and message. */
+    @Test
+    public void splitEventObjectMethods() throws Exception {
+        newAppender(queryLog("object").toString());
+        app.start();
+        LoggingEvent e = event("com.example.mapper.M.x", "==>  Preparing: SELECT 1", null);
+        SplitLoggingEvent a = SplitLoggingEvent.of(e, "==>  Preparing: \"QHash\":\"x\"");
+        SplitLoggingEvent b = SplitLoggingEvent.of(e, "==>  Preparing: \"QHash\":\"x\"");
+        assertEquals(a, a);
+        assertFalse(a.equals(b));
+        assertFalse(a.equals(e));
+        assertEquals(System.identityHashCode(a), a.hashCode());
+        assertEquals("[DEBUG] ==>  Preparing: \"QHash\":\"x\"", a.toString());
+        assertSame(e, a.getOriginal());
+        assertNull(a.getArgumentArray());
+        assertSame(e.getLoggerContextVO(), a.getLoggerContextVO());
+        assertEquals(e.getTimeStamp(), a.getTimeStamp());
+    }
+
     @Test
     public void redactDedupeAndFields() throws Exception {
         Path ql = queryLog("redact");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,11 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     private final AtomicLong lastErrorNanos =
         new AtomicLong(System.nanoTime() - ERROR_INTERVAL_NANOS);
     private final AtomicLong suppressedErrors = new AtomicLong();
+    /** Unexpected throwables seen since start, by class (reportUnexpected). */
+    private final ConcurrentHashMap<Class<?>, AtomicLong> unexpected = new ConcurrentHashMap<>();
+    /** The attached appenders, as an array read without a lock on the hot path. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private volatile Appender<ILoggingEvent>[] children = new Appender[0];
 
     // ---- options (logback setters) --------------------------------------------------------
 
@@ -119,18 +125,28 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     /**
      * Comma-separated literal message markers: the text after a marker is SQL, the marker
      * and what precedes it stay on the console (e.g. {@code "Executing SQL: "}).
+     *
+     * <p>Blanks around a marker are not part of it, because Joran trims option values
+     * ({@code <markers>Executing SQL: </markers>} arrives as {@code "Executing SQL:"}) and
+     * a comma list is written with spaces: the marker is the text between them, and the
+     * spaces and tabs that follow it in a message stay on the console with it. So
+     * {@code "Executing SQL: "} and {@code "Executing SQL:"} mean the same, and the console
+     * shows {@code Executing SQL: "QHash":"…"} either way.
      */
     public void setMarkers(String markers) {
         for (String m : markers.split(",")) {
-            if (m.isEmpty())
+            String literal = m.strip();
+            if (literal.isEmpty())
                 continue;
-            String literal = m.replaceAll("^\\s+", "");
             sqlRegexes.add(markerRegex(literal));
             markerLiterals.add(literal);
         }
     }
 
-    /** A regex for a literal marker: every character outside [A-Za-z0-9 ] escaped. */
+    /**
+     * A regex for a literal marker: every character outside [A-Za-z0-9 ] escaped, then the
+     * blanks after it (possessive: a marker followed by blanks only has no SQL).
+     */
     static String markerRegex(String marker) {
         StringBuilder sb = new StringBuilder();
         marker.codePoints().forEach(c -> {
@@ -138,7 +154,7 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
                 sb.append('\\');
             sb.appendCodePoint(c);
         });
-        return sb.append("(?<sql>(?s:.+))").toString();
+        return sb.append("[ \\t]*+(?<sql>(?s:.+))").toString();
     }
 
     /** query.log gets the fingerprint instead of the SQL (no literals, no personal data). */
@@ -250,7 +266,7 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
                 session = openSession();
                 addInfo("qsplit: splitting SQL into " + queryLog + " (native library from "
                     + NativeLoader.source() + ")");
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
                 addError("qsplit: cannot set up query log " + queryLog
                     + "; forwarding every event unchanged: " + e.getMessage(), e);
             }
@@ -307,7 +323,13 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
                 addError("qsplit: closing " + queryLog + ": " + e.getMessage(), e);
             }
         }
-        aai.detachAndStopAllAppenders();
+        for (java.util.Map.Entry<Class<?>, AtomicLong> e : unexpected.entrySet()) {
+            if (e.getValue().get() > 1)
+                addWarn("qsplit: " + (e.getValue().get() - 1) + " more " + e.getKey().getName()
+                    + " after the one reported; each event was forwarded unchanged");
+        }
+        unexpected.clear();
+        detachAndStopAllAppenders();
     }
 
     // ---- the hot path ----------------------------------------------------------------------
@@ -315,63 +337,107 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     @Override
     protected void append(ILoggingEvent event) {
         Session s = session;
-        if (s == null) {
-            aai.appendLoopOnAppenders(event);
-            return;
-        }
-        String message = event.getFormattedMessage();
-        String logger = event.getLoggerName();
-        if (message == null || !s.filter.mayCarrySql(logger, message)
-            || s.oversized(message)) {
-            aai.appendLoopOnAppenders(event); // certainly no SQL: no copy, no native call
-            return;
-        }
-        SplitCache cache = s.cache;
-        int key = cache == null ? 0 : SplitCache.hash(logger, message);
-        SplitCache.Entry hit = null;
-        if (key != 0) {
-            hit = cache.get(key, logger, message);
-            if (hit != null && hit.record == null) {
-                // Deduped: the record was written when the statement was first split.
-                aai.appendLoopOnAppenders(new SplitLoggingEvent(event, hit.console));
-                return;
-            }
-            if (hit == null && !cache.admit(key))
-                key = 0; // first sighting: split without caching
-        }
-        // The splitter stays borrowed until the event is forwarded: stop() waits for it,
-        // so an event whose record was written is never dropped by stopped children.
-        Pooled p = s.borrow();
-        if (p == null) {
-            aai.appendLoopOnAppenders(event); // stopping
-            return;
-        }
+        Pooled p = null;
         boolean discard = false;
         ILoggingEvent out = event;
         try {
-            if (hit != null) {
-                s.log.append(hit.record);
-                out = new SplitLoggingEvent(event, hit.console);
-            } else {
-                out = split(s, p, event, logger, message, key);
+            if (s != null) {
+                String message = event.getFormattedMessage();
+                String logger = event.getLoggerName();
+                // Certainly no SQL: no copy, no native call, the same object forwarded.
+                if (message != null && s.filter.mayCarrySql(logger, message)
+                    && !s.oversized(message)) {
+                    SplitCache cache = s.cache;
+                    int key = cache == null ? 0 : SplitCache.hash(logger, message);
+                    SplitCache.Entry hit = null;
+                    if (key != 0) {
+                        hit = cache.get(key, logger, message);
+                        if (hit != null && hit.record == null) {
+                            // Deduped: the record was written when the statement was split.
+                            out = SplitLoggingEvent.of(event, hit.console);
+                        } else if (hit == null && !cache.admit(key)) {
+                            key = 0; // first sighting: split without caching
+                        }
+                    }
+                    // The splitter stays borrowed until the event is forwarded: stop() waits
+                    // for it, so an event whose record was written is never dropped by
+                    // stopped children. Null: stopping, the event goes on unchanged.
+                    if (out == event && (p = s.borrow()) != null) {
+                        if (hit != null) {
+                            s.log.append(hit.record);
+                            out = SplitLoggingEvent.of(event, hit.console);
+                        } else {
+                            out = split(s, p, event, logger, message, key);
+                        }
+                    }
+                }
             }
         } catch (QsplitException e) {
             // With dedupe the splitter has marked this QHash as seen although its record
             // was not written: a fresh splitter writes it the next time.
             discard = s.dedupe;
+            out = event;
             reportError("qsplit: " + queryLog + ": " + e.getMessage()
                 + "; forwarding the event with its SQL", e);
-        } catch (RuntimeException e) {
-            discard = s.dedupe;
-            reportError("qsplit: unexpected failure; forwarding the event unchanged", e);
+        } catch (Throwable e) {
+            // Not ours to throw: the application's logging call (or an AsyncAppender's
+            // worker) would get it. The event goes on as logged.
+            discard = s != null && s.dedupe;
+            out = event;
+            reportUnexpected(e, "splitting an event");
         }
         try {
-            aai.appendLoopOnAppenders(out);
-        } finally {
-            if (discard)
-                s.discard(p);
+            if (out == event)
+                forward(event);
             else
-                s.giveBack(p);
+                forwardSplit(out, event);
+        } finally {
+            if (p != null) {
+                if (discard)
+                    s.discard(p);
+                else
+                    s.giveBack(p);
+            }
+        }
+    }
+
+    /** The event to every attached appender, as logback's AppenderAttachableImpl does. */
+    private void forward(ILoggingEvent event) {
+        for (Appender<ILoggingEvent> a : children)
+            a.doAppend(event);
+    }
+
+    /**
+     * A split event to every attached appender. An appender that throws on it (an error
+     * that logback's doAppend does not catch, such as a LinkageError in an encoder that
+     * expects another event class) gets the original event instead, so its line is not
+     * lost and nothing qsplit made reaches the caller. The original is what the appender
+     * would have had without qsplit: what it throws on that is its own.
+     */
+    private void forwardSplit(ILoggingEvent split, ILoggingEvent original) {
+        for (Appender<ILoggingEvent> a : children) {
+            try {
+                a.doAppend(split);
+            } catch (Throwable e) {
+                reportUnexpected(e, "forwarding a split event to [" + a.getName() + "]");
+                a.doAppend(original);
+            }
+        }
+    }
+
+    /**
+     * Once per kind of unexpected throwable (its class) and start, with the stack trace;
+     * later ones are counted and the count is reported by stop().
+     */
+    private void reportUnexpected(Throwable e, String doing) {
+        try {
+            AtomicLong n = unexpected.computeIfAbsent(e.getClass(), c -> new AtomicLong());
+            if (n.getAndIncrement() == 0)
+                addError("qsplit: unexpected " + e + " while " + doing
+                    + "; the event is forwarded unchanged. Reported once; please report it"
+                    + " to qsplit with your logback version.", e);
+        } catch (Throwable ignored) {
+            // The status manager itself failed: there is nowhere left to report to.
         }
     }
 
@@ -396,7 +462,7 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
             if (key != 0)
                 s.cache.put(new SplitCache.Entry(key, logger, message, console, null));
         }
-        return new SplitLoggingEvent(event, console);
+        return SplitLoggingEvent.of(event, console);
     }
 
     private static byte[] utf8(String s) {
@@ -548,6 +614,15 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
 
     // ---- AppenderAttachable ------------------------------------------------------------
 
+    /** Rebuilds the children array after a change of the attached appenders. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private synchronized void refreshChildren() {
+        List<Appender<ILoggingEvent>> list = new ArrayList<>();
+        for (Iterator<Appender<ILoggingEvent>> it = aai.iteratorForAppenders(); it.hasNext();)
+            list.add(it.next());
+        children = list.toArray(new Appender[0]);
+    }
+
     @Override
     public void addAppender(Appender<ILoggingEvent> newAppender) {
         if (appenderCount == 0) {
@@ -557,6 +632,7 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
             appenderCount++;
         }
         aai.addAppender(newAppender);
+        refreshChildren();
     }
 
     @Override
@@ -577,15 +653,20 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     @Override
     public void detachAndStopAllAppenders() {
         aai.detachAndStopAllAppenders();
+        refreshChildren();
     }
 
     @Override
     public boolean detachAppender(Appender<ILoggingEvent> appender) {
-        return aai.detachAppender(appender);
+        boolean r = aai.detachAppender(appender);
+        refreshChildren();
+        return r;
     }
 
     @Override
     public boolean detachAppender(String name) {
-        return aai.detachAppender(name);
+        boolean r = aai.detachAppender(name);
+        refreshChildren();
+        return r;
     }
 }
