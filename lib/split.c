@@ -220,7 +220,7 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
     struct qs_output o = {.console = r, .console_len = n, .end_offset = s->rec_start + n};
     s->has_rec = 0;
     s->st.records++;
-    if (s->prefixed) {
+    if (s->prefixed || s->rec_start == 0) { /* a pasted log may begin mid-record */
         const struct qsp_prefix *pf = &s->pf;
         if (pf->ts_len) {
             o.ts = r + pf->ts_off;
@@ -350,6 +350,8 @@ static int process_line(struct qs_splitter *s, const char *line, size_t len, int
     if (!s->has_rec) {
         s->has_rec = 1;
         s->prefixed = start;
+        if (!start) /* lines before the first record: all message, no logger */
+            memset(&s->pf, 0, sizeof s->pf);
         s->rec_start = s->in_off;
         s->rec.len = 0;
         s->view = in_chunk ? line : NULL;

@@ -64,8 +64,8 @@ static void check_layout(const char *dir, const char *name)
         CHECK(eline != NULL);
         if (!eline)
             break;
-        char *f[6];
-        size_t nf = split_tabs(eline, f, 6);
+        char *f[7];
+        size_t nf = split_tabs(eline, f, 7);
         struct qsp_prefix pf;
         int rc = match(line, ll, &pf); /* with a CR at the end in the CRLF sample */
         size_t n = ll;
@@ -82,9 +82,14 @@ static void check_layout(const char *dir, const char *name)
         if (rc != 1)
             fprintf(stderr, "%s:%zu: record start not recognized\n", name, lineno);
         CHECK_INT(rc, 1);
-        CHECK_INT(nf, 6);
-        if (rc != 1 || nf != 6)
+        CHECK(nf == 6 || nf == 7); /* a 7th field names the layout */
+        if (rc != 1 || nf < 6)
             continue;
+        if (nf == 7 && strcmp(qsp_layout_name(pf.layout), f[6]) != 0) {
+            fprintf(stderr, "%s:%zu: layout %s, expected %s\n", name, lineno,
+                    qsp_layout_name(pf.layout), f[6]);
+            CHECK(0);
+        }
         CHECK_MEM(line + pf.ts_off, pf.ts_len, f[1], strlen(f[1]));
         CHECK_MEM(line + pf.level_off, pf.level_len, f[2], strlen(f[2]));
         CHECK_MEM(line + pf.thread_off, pf.thread_len, f[3], strlen(f[3]));
@@ -127,21 +132,40 @@ static void test_layouts(void)
 static void test_default_edges(void)
 {
     struct qsp_prefix pf;
-    /* Not records: almost-prefixes and fragments. */
+    /* Not records: fragments. */
     CHECK_INT(match_str("", &pf), 0);
     CHECK_INT(match_str("2021-05-25", &pf), 0);
-    CHECK_INT(match_str("2021-05-25 18:32:35.710 DEBUG", &pf), 0);
-    CHECK_INT(match_str("2021-05-25 18:32:35.710 LOUD 1 --- [main] a.B : x", &pf), 0);
-    CHECK_INT(match_str("2021-05-25 18:32:35.710 INFO 1 --- [main] a.B x", &pf), 0);
-    CHECK_INT(match_str("2021-05-25 18:32:35.710 INFO 1 -- [main] a.B : x", &pf), 0);
     CHECK_INT(match_str("\x1b[2m", &pf), 0);
-    CHECK_INT(match_str("==>  Preparing: SELECT 1", &pf), 0);
+    CHECK_INT(match_str("\x1b[2m\x1b[0;39m", &pf), 0);
+    /* Almost Spring Boot: not its pattern, but a timestamp starts a record of the prefix
+     * grammar, which reads what it can. */
+    CHECK_INT(match_str("2021-05-25 18:32:35.710 DEBUG", &pf), 1);
+    CHECK_INT(pf.layout, QSP_LAYOUT_PREFIX);
+    CHECK_INT(pf.level_len, 5);
+    CHECK_INT(pf.msg_off, 29);
+    const char *l = "2021-05-25 18:32:35.710 LOUD 1 --- [main] a.B : x";
+    CHECK_INT(match_str(l, &pf), 1);
+    CHECK_INT(pf.layout, QSP_LAYOUT_PREFIX);
+    CHECK_INT(pf.level_len, 0);
+    CHECK_STR(l + pf.msg_off, "LOUD 1 --- [main] a.B : x");
+    l = "2021-05-25 18:32:35.710 INFO 1 --- [main] a.B x";
+    CHECK_INT(match_str(l, &pf), 1);
+    CHECK_INT(pf.layout, QSP_LAYOUT_PREFIX);
+    CHECK_MEM(l + pf.logger_off, pf.logger_len, "a.B", 3);
+    CHECK_STR(l + pf.msg_off, "x");
+    CHECK_INT(match_str("2021-05-25 18:32:35.710 INFO 1 -- [main] a.B : x", &pf), 1);
+    CHECK_INT(pf.layout, QSP_LAYOUT_PREFIX);
+    /* A framework's stdout line: no fields, the whole line is the message. */
+    CHECK_INT(match_str("==>  Preparing: SELECT 1", &pf), 1);
+    CHECK_INT(pf.layout, QSP_LAYOUT_MYBATIS);
+    CHECK_INT(pf.msg_off, 0);
+    CHECK_INT(pf.logger_len, 0);
     /* Nine fraction digits, a comma, no fraction. */
     CHECK_INT(match_str("2021-05-25 18:32:35,710123456 INFO 1 --- [main] a.B : x", &pf), 1);
     CHECK_MEM("2021-05-25 18:32:35,710123456", 29, "2021-05-25 18:32:35,710123456", pf.ts_len);
     CHECK_INT(match_str("2021-05-25 18:32:35 INFO 1 --- [main] a.B : x", &pf), 1);
     /* The message starts after ": " even when it holds " : " itself. */
-    const char *l = "2021-05-25 18:32:35.710  INFO 1 --- [main] a.B : k : v";
+    l = "2021-05-25 18:32:35.710  INFO 1 --- [main] a.B : k : v";
     CHECK_INT(match_str(l, &pf), 1);
     CHECK_STR(l + pf.msg_off, "k : v");
     /* An empty message after "logger :" with nothing following. */
@@ -181,15 +205,27 @@ static void test_bad_bytes(void)
             CHECK(pf.msg_off <= n && pf.ts_off + pf.ts_len <= n &&
                   pf.logger_off + pf.logger_len <= n && pf.thread_off + pf.thread_len <= n);
     }
-    /* A huge line that almost matches costs linear time and answers no. */
+    /* A huge line that almost matches Spring Boot's pattern costs linear time; the
+     * grammar reads its first KiB at most (a timestamp and a level: a record). */
     size_t big = qst_light((size_t)32 << 20);
     char *h = malloc(big);
     CHECK(h != NULL);
     if (h) {
         memset(h, ' ', big);
         memcpy(h, "2021-05-25 18:32:35.710 INFO 1 --- [", 36);
-        CHECK_INT(match(h, big, &pf), 0);
+        CHECK_INT(match(h, big, &pf), 1);
+        CHECK_INT(pf.layout, QSP_LAYOUT_PREFIX);
         memset(h + 36, '[', big - 36);
+        CHECK_INT(match(h, big, &pf), 1);
+        CHECK(pf.msg_off <= big);
+        /* Neither Spring Boot nor the grammar: a long run of digits and brackets. */
+        memset(h, '1', big / 2);
+        memset(h + big / 2, '[', big - big / 2);
+        CHECK_INT(match(h, big, &pf), 0);
+        memset(h, '[', big);
+        CHECK_INT(match(h, big, &pf), 0);
+        memset(h, '{', big);
+        h[1] = '"';
         CHECK_INT(match(h, big, &pf), 0);
         free(h);
     }

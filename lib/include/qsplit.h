@@ -259,6 +259,34 @@ QS_EXPORT int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev
                                 const char **console, size_t *console_len, const char **query,
                                 size_t *query_len, struct qs_error *err);
 
+/* ---- explaining a record ---------------------------------------------------------- */
+
+/*
+ * What a splitter with this configuration makes of one record (its first line and the
+ * lines that continue it), for `qsplit split --explain`: the layout its first line
+ * matched, the fields read from it, and which recognizer found a statement, or why none
+ * did. Offsets are into record; a field that is absent has len 0.
+ */
+struct qs_explain {
+    char layout[96]; /* "spring-boot", the prefix read as a pattern ("%d [%t] %p %c - %m"),
+                      * "hibernate-stdout", "mybatis-stdout", "p6spy-stdout", "json",
+                      * "--pattern"; "" when the first line starts no record */
+    size_t ts_off, ts_len;
+    size_t level_off, level_len;
+    size_t thread_off, thread_len;
+    size_t logger_off, logger_len;
+    size_t msg_off;
+    char recognizer[32];     /* "mybatis", "p6spy-single", …; "" when none took it */
+    size_t keep_len;         /* the console keeps record[0 .. keep_len) before the QHash */
+    size_t sql_off, sql_len; /* the statement hashed */
+    const char *why;         /* static text: why the record was left alone, else NULL */
+};
+
+/* Explain one record (borrowed; any bytes). Returns 1 when it would be split, 0 when left
+ * alone (out->why says why), or a negative error. Thread-safe on a shared cfg. */
+QS_EXPORT int qs_config_explain(const struct qs_config *cfg, const char *record, size_t len,
+                                struct qs_explain *out, struct qs_error *err);
+
 /* ---- query.log --------------------------------------------------------------------- */
 
 /*
