@@ -32,9 +32,10 @@
 #define BRACKET_MAX 256
 
 const unsigned char qsp_layout_first[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,  ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-    ['8'] = 1, ['9'] = 1, ['['] = 1, [0x1b] = 1, ['T'] = 1, ['D'] = 1, ['I'] = 1, ['W'] = 1,
-    ['E'] = 1, ['F'] = 1, ['H'] = 1, ['='] = 1,  ['<'] = 1, ['#'] = 1, ['N'] = 1, ['{'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,  ['5'] = 1, ['6'] = 1,
+    ['7'] = 1, ['8'] = 1, ['9'] = 1, ['['] = 1, [0x1b] = 1, ['T'] = 1, ['D'] = 1,
+    ['I'] = 1, ['W'] = 1, ['E'] = 1, ['F'] = 1, ['H'] = 1,  ['='] = 1, ['<'] = 1,
+    ['#'] = 1, ['N'] = 1, ['{'] = 1, [' '] = 2,
 };
 
 const char *qsp_layout_name(unsigned layout)
@@ -354,6 +355,15 @@ static void put(struct shape *sh, const char *t, size_t n)
     sh->b[sh->len] = '\0';
 }
 
+/* Append without a blank before: "%c:" for a logger glued to its colon. */
+static void glue(struct shape *sh, const char *t)
+{
+    for (; sh->b && *t && sh->len + 1 < sh->cap; t++)
+        sh->b[sh->len++] = *t;
+    if (sh->b && sh->cap)
+        sh->b[sh->len] = '\0';
+}
+
 static void puts_(struct shape *sh, const char *t)
 {
     put(sh, t, strlen(t));
@@ -620,7 +630,8 @@ static size_t fields(struct parse *p, size_t i)
         }
         if (p->logger) /* after the logger only brackets and a separator */
             break;
-        if (l_location(s, i, e)) { /* log4j %l: "pkg.Class.method(File.java:159)" */
+        if (l_location(s, i, e) && skip_gap(s, n, e) > e &&
+            sep_len(s, n, skip_gap(s, n, e))) { /* log4j "%l - ": "pkg.C.m(C.java:159) - " */
             puts_(&p->sh, "%l");
             i = e;
             continue;
@@ -651,7 +662,8 @@ static size_t fields(struct parse *p, size_t i)
                 pf->logger_len = name_e - i;
                 puts_(&p->sh, name_e < (colon ? e - 1 : e) ? "%c:%L" : "%c");
                 if (colon) {
-                    puts_(&p->sh, ": %m");
+                    glue(&p->sh, ":");
+                    puts_(&p->sh, "%m");
                     return after_sep(s, n, e);
                 }
                 if (m_end) {
@@ -681,6 +693,29 @@ static size_t fields(struct parse *p, size_t i)
     return i;
 }
 
+/* A line opening with one blank: log4j's %5p (" INFO [main] - …", " WARN …"), or MyBatis-
+ * Plus' p6spy format (" Consume Time：24 ms 2022-04-07 20:04:20", then " Execute SQL：…" on
+ * the next line of the same message). Two blanks are indentation. */
+static int padded(struct parse *p)
+{
+    static const char mp[] = " Consume Time\xef\xbc\x9a"; /* full-width colon */
+    const char *s = p->s;
+    size_t n = p->n;
+    if (n < 2 || blank(s[1]))
+        return 0;
+    if (n >= sizeof mp - 1 && memcmp(s, mp, sizeof mp - 1) == 0) {
+        p->pf->layout = QSP_LAYOUT_P6SPY;
+        p->pf->msg_off = 1;
+        puts_(&p->sh, qsp_layout_name(QSP_LAYOUT_P6SPY));
+        return 1;
+    }
+    if (!level_len(s, n, 1))
+        return 0;
+    p->pf->layout = QSP_LAYOUT_PREFIX;
+    p->pf->msg_off = fields(p, 1);
+    return 1;
+}
+
 int qsp_layout_match(const char *line, size_t len, struct qsp_prefix *pf, char *shape,
                      size_t cap)
 {
@@ -690,11 +725,13 @@ int qsp_layout_match(const char *line, size_t len, struct qsp_prefix *pf, char *
     if (!line || !len || !qsp_layout_first[(unsigned char)line[0]])
         return 0;
     size_t n = len < SCAN_MAX ? len : SCAN_MAX, i = 0, k;
+    struct parse p = {.s = line, .n = n, .pf = pf, .sh = {shape, cap, 0}};
+    if (line[0] == ' ')
+        return padded(&p);
     while (i < n && (k = qsp_sgr_len(line + i, n - i)) > 0)
         i += k;
     if (i >= n)
         return 0;
-    struct parse p = {.s = line, .n = n, .pf = pf, .sh = {shape, cap, 0}};
     unsigned so = stdout_line(line + i, len - i);
     if (so) {
         /* The whole line is the message, for the recognizers to find the statement. */

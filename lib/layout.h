@@ -25,7 +25,9 @@ const char *qsp_layout_name(unsigned layout);
 size_t qsp_sgr_len(const char *s, size_t n);
 
 /* 1 for each byte a line the grammar accepts can begin with; a line beginning with a 0 byte
- * is never a record start (the splitter skips such lines without calling the grammar). */
+ * is never a record start (the splitter skips such lines without calling the grammar). The
+ * blank is 2: a line opening with one blank may start a record (log4j's %5p writes
+ * " INFO"), one opening with two blanks or a blank and a tab may not. */
 extern const unsigned char qsp_layout_first[256];
 
 /* Offsets into a record's first line; a field that is absent has len 0. */

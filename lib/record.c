@@ -127,7 +127,8 @@ int qsp_recpat_new(struct qsp_recpat **out, const char *pattern, struct qs_error
     first_bytes(p->code, p->first);
     if (p->is_default) /* the grammar's lines too */
         for (int b = 0; b < 256; b++)
-            p->first[b] |= qsp_layout_first[b];
+            if (!p->first[b])
+                p->first[b] = qsp_layout_first[b];
     p->g_ts = group_number(p->code, "ts");
     p->g_level = group_number(p->code, "level");
     p->g_thread = group_number(p->code, "thread");
@@ -249,8 +250,10 @@ int qsp_recpat_match_shape(const struct qsp_recpat *p, struct qsp_recmatch *m,
         shape[0] = '\0';
     if (!line)
         line = "";
-    if (p->is_default && !default_precheck(line, len))
-        return qsp_layout_match(line, len, pf, shape, cap);
+    if (p->is_default && !default_precheck(line, len)) /* not Spring Boot's: the grammar's? */
+        return len && qsp_layout_first[(unsigned char)line[0]]
+                   ? qsp_layout_match(line, len, pf, shape, cap)
+                   : 0;
     const pcre2_code *code = p->plain && !memchr(line, 0x1b, len) ? p->plain : p->code;
     int rc;
     if (p->jit)

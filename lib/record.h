@@ -26,7 +26,8 @@ void qsp_recmatch_free(struct qsp_recmatch **m);
 
 /* A 256-entry table: 1 for each byte a line this pattern matches can begin with (from
  * PCRE2's first code unit information; all 1 when PCRE2 cannot tell, or the pattern can
- * match an empty line). A line beginning with a 0 byte never starts a record. */
+ * match an empty line). A line beginning with a 0 byte never starts a record; with a 2
+ * byte (the default's blank, see layout.h), not when a blank or tab follows it. */
 const unsigned char *qsp_recpat_first_bytes(const struct qsp_recpat *p);
 
 /* Does this line (without its '\n'; may contain '\r', NUL, invalid UTF-8) start a record?

@@ -396,6 +396,15 @@ static int spill_line(struct qs_splitter *s, struct qs_error *err)
     return rc;
 }
 
+/* May the line at x (x < end) start a record? first[] (qsp_recpat_first_bytes) is 1 for a
+ * byte that may open one, 2 for a blank that may only when no blank follows (log4j's
+ * padded " INFO"): indented lines stay on the fast path. */
+static int may_start(const unsigned char *first, const char *x, const char *end)
+{
+    unsigned f = first[(unsigned char)*x];
+    return f == 1 || (f == 2 && (x + 1 == end || (x[1] != ' ' && x[1] != '\t')));
+}
+
 /* From p, a line start whose first byte cannot start a record, to the first line that may
  * (its first byte is in `first`), or to the end of the last complete line: every line in
  * between continues the current record. Sixteen bytes at a time where SSE2 is there. */
@@ -410,7 +419,7 @@ static const char *skip_continuations(const char *p, const char *end,
             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)q), nl));
         for (; m; m &= m - 1) {
             const char *x = q + __builtin_ctz(m) + 1;
-            if (x == end || first[(unsigned char)*x])
+            if (x == end || may_start(first, x, end))
                 return x;
             line = x;
         }
@@ -418,7 +427,7 @@ static const char *skip_continuations(const char *p, const char *end,
 #endif
     for (const char *x; q < end && (x = memchr(q, '\n', (size_t)(end - q))) != NULL; q = x) {
         x++;
-        if (x == end || first[(unsigned char)*x])
+        if (x == end || may_start(first, x, end))
             return x;
         line = x;
     }
@@ -439,7 +448,7 @@ int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len, struct
     int rc = 0;
     while (p < end && !rc) {
         if (s->view && !s->line.len && p == s->view + s->view_len &&
-            !first[(unsigned char)*p]) {
+            !may_start(first, p, end)) {
             /* Continuation lines of a record in place: taken together, as process_line
              * would take them one by one, unless they would cross the record limit. */
             size_t n = (size_t)(skip_continuations(p, end, first) - p);
