@@ -80,6 +80,12 @@ int qs_config_explain(const struct qs_config *cfg, const char *record, size_t le
     out->thread_len = pf.thread_len;
     out->logger_off = pf.logger_off;
     out->logger_len = pf.logger_len;
+    if (pf.layout == QSP_LAYOUT_JSON) {
+        out->msg_off = pf.msg_off;
+        out->why = "a JSON event: its fields are not split; the line stays as it is";
+        rc = 0;
+        goto done;
+    }
     if (len > cfg->max_record) {
         out->msg_off = pf.msg_off;
         out->why = "over --max-record: passed through unsplit";

@@ -734,9 +734,11 @@ int qsp_layout_match(const char *line, size_t len, struct qsp_prefix *pf, char *
         return 0;
     unsigned so = stdout_line(line + i, len - i);
     if (so) {
-        /* The whole line is the message, for the recognizers to find the statement. */
+        /* The whole line is the message, for the recognizers to find the statement; but
+         * not a JSON event's: a marker inside its message field would have the rest of
+         * the object taken for SQL. It is a record of its own, left as it is. */
         pf->layout = so;
-        pf->msg_off = i;
+        pf->msg_off = so == QSP_LAYOUT_JSON ? len : i;
         puts_(&p.sh, qsp_layout_name(so));
         return 1;
     }

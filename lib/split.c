@@ -350,8 +350,11 @@ static int process_line(struct qs_splitter *s, const char *line, size_t len, int
     if (!s->has_rec) {
         s->has_rec = 1;
         s->prefixed = start;
-        if (!start) /* lines before the first record: all message, no logger */
+        if (!start) { /* lines before the first record: all message, no logger */
             memset(&s->pf, 0, sizeof s->pf);
+            if (line[0] == '{' || line[0] == '[') /* JSON: a marker is inside a field */
+                s->pf.msg_off = len;
+        }
         s->rec_start = s->in_off;
         s->rec.len = 0;
         s->view = in_chunk ? line : NULL;

@@ -436,6 +436,73 @@ static void measure(void)
             (double)n / s / 1e6);
 }
 
+/* qs_config_explain: the layout and fields of a record's first line, the recognizer or
+ * why none took it. */
+static void test_explain(void)
+{
+    struct qs_config *cfg = NULL;
+    struct qs_explain x;
+    struct qs_error err;
+    qs_error_clear(&err);
+    CHECK_INT(qs_config_new(&cfg, &err), 0);
+    if (!cfg)
+        return;
+    const char *r = "18:32:35.710 [main] DEBUG c.e.M.sel - ==>  Preparing: SELECT 1\n"
+                    "  FROM t\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 1);
+    CHECK_STR(x.layout, "%d [%t] %p %c - %m");
+    CHECK_MEM(r + x.ts_off, x.ts_len, "18:32:35.710", 12);
+    CHECK_MEM(r + x.level_off, x.level_len, "DEBUG", 5);
+    CHECK_MEM(r + x.thread_off, x.thread_len, "main", 4);
+    CHECK_MEM(r + x.logger_off, x.logger_len, "c.e.M.sel", 9);
+    CHECK_STR(x.recognizer, "mybatis");
+    CHECK_MEM(r + x.sql_off, x.sql_len, "SELECT 1\n  FROM t", 17);
+    CHECK_MEM(r, x.keep_len, r, (size_t)(strstr(r, "SELECT") - r));
+    CHECK(x.why == NULL);
+    r = "2021-05-25 18:32:35.710 DEBUG 1 --- [main] c.e.M : ==> Parameters: 1(Long)\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.layout, "spring-boot");
+    CHECK_STR(x.recognizer, "");
+    CHECK_STR(x.why, "no recognizer found SQL in the message");
+    r = "18:32:35.710 [main] DEBUG org.hibernate.SQL - select a from b\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK(strstr(x.why, "looks like SQL") != NULL);
+    r = "Hibernate: select a from b";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.layout, "hibernate-stdout");
+    CHECK_INT(x.msg_off, 0);
+    r = "{\"message\":\"==>  Preparing: select 1\",\"level\":\"DEBUG\"}\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.layout, "json");
+    CHECK(strstr(x.why, "JSON") != NULL);
+    r = "\tat a.B.c(B.java:1)\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.layout, "");
+    CHECK(strstr(x.why, "no record prefix") != NULL);
+    CHECK_INT(qs_config_explain(cfg, NULL, 0, &x, &err), 0);
+    CHECK_INT(err.code, QS_OK);
+    CHECK_INT(qs_config_explain(NULL, "x", 1, &x, NULL), QS_EINVAL);
+    CHECK_INT(qs_config_explain(cfg, NULL, 1, &x, NULL), QS_EINVAL);
+    /* Over the record limit: read, never split. */
+    CHECK_INT(qs_config_set_limit(cfg, QS_LIMIT_RECORD_BYTES, 1024), 0);
+    size_t big = 4096;
+    char *b = malloc(big);
+    CHECK(b != NULL);
+    if (b) {
+        memset(b, 'x', big);
+        memcpy(b, "DEBUG - ==>  Preparing: SELECT ", 31);
+        CHECK_INT(qs_config_explain(cfg, b, big, &x, &err), 0);
+        CHECK(strstr(x.why, "--max-record") != NULL);
+        free(b);
+    }
+    /* With --pattern the layout is the user's. */
+    CHECK_INT(qs_config_set_record_pattern(cfg, "(?<level>[A-Z]+) ", &err), 0);
+    r = "DEBUG ==>  Preparing: SELECT 1";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 1);
+    CHECK_STR(x.layout, "--pattern");
+    qs_config_free(&cfg);
+}
+
 int main(void)
 {
     struct qs_error err;
@@ -449,6 +516,7 @@ int main(void)
     test_bad_bytes();
     test_custom();
     test_bad_pattern();
+    test_explain();
     measure();
     qsp_recmatch_free(&defm);
     qsp_recpat_free(&def);
