@@ -279,12 +279,13 @@ static size_t strip_line_number(const char *s, size_t b, size_t e)
     return k < e && k > b + 1 && s[k - 1] == ':' ? k - 1 : e;
 }
 
-/* A source location: "X.java:12", "BaseJdbcLogger.java:145", "Foo.kt:3", "?:?". */
+/* A source location: "X.java:12", "BaseJdbcLogger.java:145", "Foo.kt:3", "?:?"; not a
+ * thread and its relative time ("main:0", log4j "[ %t:%r ]"). */
 static int location(const char *s, size_t b, size_t e)
 {
     size_t k = strip_line_number(s, b, e);
     if (k < e)
-        return memchr(s + b, ' ', k - b) == NULL;
+        return memchr(s + b, ' ', k - b) == NULL && memchr(s + b, '.', k - b) != NULL;
     return e - b == 3 && memcmp(s + b, "?:?", 3) == 0;
 }
 
@@ -596,6 +597,18 @@ static size_t fields(struct parse *p, size_t i)
                 put(&p->sh, "|", 1);
                 i = j;
                 continue;
+            }
+            /* A level in brackets after a dash: "%d [ %t:%r ] - [ %p ] %m", the log4j
+             * template of many Chinese tutorials. */
+            size_t be;
+            if (!p->level && !p->logger && j < n && s[j] == '[' &&
+                (be = bracket_end(s, n, j, '[', ']')) > 0) {
+                size_t lb = skip_gap(s, be, j + 1), ll = level_len(s, be, lb);
+                if (ll && skip_gap(s, be, lb + ll) == be) {
+                    put(&p->sh, s + i, k);
+                    i = j;
+                    continue;
+                }
             }
             put(&p->sh, s + i, k);
             /* log4j %l, "pkg.Class.method(File.java:28)", between two separators. */
