@@ -334,8 +334,10 @@ QS_EXPORT int qs_json_quote(const char *s, size_t len, char *out, size_t cap, si
 
 #define QS_TS_LOCAL 0x1u /* timestamps without an offset are local time (TZ), else UTC */
 
-/* Parse a record timestamp of a layout the default pattern knows (2021-05-25 18:32:35.710,
- * 2023-11-20T14:03:01.123+01:00, …) into nanoseconds since the epoch. QS_EINVAL if not. */
+/* Parse a record timestamp of a layout the default record start knows (2021-05-25
+ * 18:32:35.710, 2023-11-20T14:03:01.123+01:00, 2021/05/25 18:32:35, 25 May 2021
+ * 18:32:35,710, … +0800; docs/layouts.md) into nanoseconds since the epoch. QS_EINVAL if
+ * not, and for a time without a date. */
 QS_EXPORT int qs_timestamp_parse(const char *ts, size_t len, unsigned flags, int64_t *unix_ns);
 
 #ifdef __cplusplus
