@@ -124,7 +124,9 @@ static void check_layout_split(const char *log, size_t loglen, const char *exp, 
             CHECK(0);
             break;
         }
-    for (size_t chunk = 1; chunk <= 7; chunk++) {
+    /* Under valgrind (QS_TEST_LIGHT) chunks of 1, 3, 5 and 7 bytes: the same paths. */
+    size_t step = qst_light(10) ? 1 : 2;
+    for (size_t chunk = 1; chunk <= 7; chunk += step) {
         split_log(cfg, log, loglen, chunk, &piece);
         CHECK_MEM(piece.console, piece.len, whole.console, whole.len);
         CHECK_INT(piece.n, whole.n);
