@@ -18,8 +18,8 @@ static const char *kind_name(enum qsp_sql_kind k)
     case QSP_SQL_P6SPY_CUSTOM: return "p6spy-custom";
     case QSP_SQL_LOGGER: return "--sql-logger";
     case QSP_SQL_REGEX: return "--sql-regex";
+    default: return NULL; /* a kind added since: named by number */
     }
-    return NULL; /* a kind added since: named by number */
 }
 
 /* Does the message open with an SQL verb? Then a missing recognizer is the likely cause. */

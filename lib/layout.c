@@ -289,12 +289,18 @@ static int location(const char *s, size_t b, size_t e)
     return e - b == 3 && memcmp(s + b, "?:?", 3) == 0;
 }
 
-/* log4j's %l at b..e: "pkg.Class.method(File.java:28)". */
+/* log4j's %l at b..e: "pkg.Class.method(File.java:28)"; logback's "%logger.%M(%line)":
+ * "c.e.Mapper.debug(143)". */
 static int l_location(const char *s, size_t b, size_t e)
 {
     const char *par = b < e ? memchr(s + b, '(', e - b) : NULL;
+    if (!par || s[e - 1] != ')')
+        return 0;
+    size_t in = (size_t)(par - s) + 1, k = in;
+    while (k < e - 1 && (unsigned)((unsigned char)s[k] - '0') < 10)
+        k++;
     int dots;
-    return par && s[e - 1] == ')' && location(s, (size_t)(par - s) + 1, e - 1) &&
+    return (location(s, in, e - 1) || (k > in && k == e - 1)) &&
            logger_name(s, b, (size_t)(par - s), &dots) && dots;
 }
 
