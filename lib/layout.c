@@ -541,8 +541,8 @@ static void bracket(struct parse *p, size_t b, size_t e)
     }
 }
 
-/* A word at i..e followed (after blanks) by a separator or a level: a bare thread name
- * before the level ("%d %thread %level"). */
+/* A word ending at e followed (after blanks) by a level, with no thread or level read yet:
+ * a bare thread name before the level ("%d %thread %level"). */
 static int bare_thread(const struct parse *p, size_t e)
 {
     size_t j = skip_gap(p->s, p->n, e);
