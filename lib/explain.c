@@ -3,6 +3,7 @@
  * the message, or why none did. Slow path: it builds its own match state on each call. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "error.h"
@@ -22,21 +23,48 @@ static const char *kind_name(enum qsp_sql_kind k)
     }
 }
 
-/* Does the message open with an SQL verb? Then a missing recognizer is the likely cause. */
+static int ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Does m[i..n) open with word (any case) followed by a blank? Then *i is past the blanks. */
+static int word_at(const char *m, size_t n, size_t *i, const char *word)
+{
+    size_t l = strlen(word), j = *i;
+    if (n - j <= l || strncasecmp(m + j, word, l) != 0 || !ws(m[j + l]))
+        return 0;
+    for (j += l; j < n && ws(m[j]);)
+        j++;
+    *i = j;
+    return 1;
+}
+
+/* Does the message open like a statement ("select …", "insert into", "delete from",
+ * "update … set")? Then a missing recognizer is the likely cause. HTTP's "DELETE /api"
+ * is not. */
 static int looks_like_sql(const char *m, size_t n)
 {
-    static const char *const verbs[] = {"select", "insert", "update", "delete", "merge",
-                                        "with",   "call",   "create", "drop",   "alter"};
+    static const char *const verbs[] = {"select", "with", "merge", "call",
+                                        "create", "drop", "alter"};
     size_t i = 0;
-    while (i < n && (m[i] == ' ' || m[i] == '\t' || m[i] == '\r' || m[i] == '\n'))
+    while (i < n && ws(m[i]))
         i++;
-    for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++) {
-        size_t l = strlen(verbs[v]);
-        if (n - i > l && strncasecmp(m + i, verbs[v], l) == 0 &&
-            (m[i + l] == ' ' || m[i + l] == '\n' || m[i + l] == '\t' || m[i + l] == '\r'))
+    for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++)
+        if (word_at(m, n, &i, verbs[v]))
             return 1;
-    }
-    return 0;
+    size_t j = i;
+    if ((word_at(m, n, &j, "insert") && word_at(m, n, &j, "into")) ||
+        (j = i, word_at(m, n, &j, "delete") && word_at(m, n, &j, "from")))
+        return 1;
+    j = i;
+    if (!word_at(m, n, &j, "update"))
+        return 0;
+    while (j < n && !ws(m[j])) /* the table */
+        j++;
+    while (j < n && ws(m[j]))
+        j++;
+    return word_at(m, n, &j, "set");
 }
 
 int qs_config_explain(const struct qs_config *cfg, const char *record, size_t len,

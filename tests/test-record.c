@@ -469,6 +469,21 @@ static void test_explain(void)
     r = "18:32:35.710 [main] DEBUG org.hibernate.SQL - select a from b\n";
     CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
     CHECK(strstr(x.why, "looks like SQL") != NULL);
+    static const char *const sqlish[] = {"update t_user  set a = 1",
+                                         "INSERT INTO t VALUES (1)", "delete\n from t",
+                                         "with x as (select 1) select 2"};
+    for (size_t i = 0; i < sizeof sqlish / sizeof sqlish[0]; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "18:32:35.710 [main] DEBUG c.e.Dao - %s\n", sqlish[i]);
+        CHECK_INT(qs_config_explain(cfg, line, strlen(line), &x, &err), 0);
+        CHECK(strstr(x.why, "looks like SQL") != NULL);
+    }
+    r = "18:32:35.710 [main] DEBUG o.s.w.s.DispatcherServlet - DELETE \"/api/s/1\", p={}\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.why, "no recognizer found SQL in the message");
+    r = "18:32:35.710 [main] INFO  c.e.Job - update available: 2.4.1\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.why, "no recognizer found SQL in the message");
     r = "Hibernate: select a from b";
     CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
     CHECK_STR(x.layout, "hibernate-stdout");
