@@ -138,7 +138,9 @@ QS_EXPORT void qs_config_free(struct qs_config **cfg);
  * Replace the record-start pattern (PCRE2 syntax, matched anchored at the start of each
  * line, JIT-compiled). Optional named groups give the record's fields: ts, level, pid,
  * thread, logger; the message starts where the group msg starts (else at the end of the
- * match). NULL restores the default, which knows the Spring Boot 2.x/3.x console layouts.
+ * match). NULL restores the default: the Spring Boot 2.x/3.x console layouts, then a prefix
+ * grammar for logback's, log4j's and team layouts and the lines Hibernate, MyBatis, p6spy
+ * and datasource-proxy print to stdout (docs/layouts.md). A pattern replaces both.
  */
 QS_EXPORT int qs_config_set_record_pattern(struct qs_config *cfg, const char *pattern,
                                            struct qs_error *err);
