@@ -13,7 +13,7 @@
 # crashed or broke a property (the input that did it is saved as
 # $FUZZ_BUILD/artifacts/<target>-crash-*, and replays with `<exe> <file>`), 2 on usage errors.
 #
-# Seeds (all small): tests/data/layouts/*.log and record slices of examples/logs/ behind
+# Seeds (all small): lines of tests/data/layouts/*.log (fuzz-layout); tests/data/layouts/*.log and record slices of examples/logs/ behind
 # control bytes (fuzz-split), query.log lines and logging events (fuzz-querylog), statements
 # from the example log and hand-written dialect cases (fuzz-normalize), tools/push/push.yaml
 # and variants (fuzz-pushconfig), Loki-like HTTP answers (fuzz-pushresponse). The two pusher
@@ -22,7 +22,7 @@ set -eu
 
 usage() {
     echo "usage: fuzz/run-fuzz.sh SECONDS [fuzz-normalize|fuzz-split|fuzz-querylog|" \
-        "fuzz-pushconfig|fuzz-pushresponse...]" >&2
+        "fuzz-pushconfig|fuzz-pushresponse|fuzz-layout...]" >&2
     exit 2
 }
 [ $# -ge 1 ] || usage
@@ -50,6 +50,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 if [ -z "$targets" ]; then
     targets="fuzz-normalize fuzz-split fuzz-querylog"
+    targets="$targets fuzz-layout"
     # The pusher's targets exist when its dependencies were found at setup.
     for t in fuzz-pushconfig fuzz-pushresponse; do
         ninja -C "$build" -t targets all 2>/dev/null | grep -q "^fuzz/$t:" &&

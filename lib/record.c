@@ -3,6 +3,7 @@
 #include "record.h"
 
 #include <pcre2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,10 @@ int qsp_recpat_new(struct qsp_recpat **out, const char *pattern, struct qs_error
         }
     }
     first_bytes(p->code, p->first);
+    if (p->is_default) /* the grammar's lines too */
+        for (int b = 0; b < 256; b++)
+            if (!p->first[b])
+                p->first[b] = qsp_layout_first[b];
     p->g_ts = group_number(p->code, "ts");
     p->g_level = group_number(p->code, "level");
     p->g_thread = group_number(p->code, "thread");
@@ -182,20 +187,6 @@ void qsp_recmatch_free(struct qsp_recmatch **mp)
     *mp = NULL;
 }
 
-/* Length of the ANSI SGR sequence (\e[…m) at s, or 0. */
-static size_t sgr_len(const char *s, size_t n)
-{
-    if (n < 3 || s[0] != '\x1b' || s[1] != '[')
-        return 0;
-    for (size_t i = 2; i < n && i < 24; i++) {
-        if (s[i] == 'm')
-            return i + 1;
-        if (!((s[i] >= '0' && s[i] <= '9') || s[i] == ';'))
-            return 0;
-    }
-    return 0;
-}
-
 /*
  * The default pattern needs, after optional SGR sequences, "dddd-". Checking that by hand
  * rejects continuation lines (SQL, stack frames) without entering PCRE2.
@@ -203,7 +194,7 @@ static size_t sgr_len(const char *s, size_t n)
 static int default_precheck(const char *s, size_t n)
 {
     size_t i = 0, k;
-    while ((k = sgr_len(s + i, n - i)) > 0)
+    while ((k = qsp_sgr_len(s + i, n - i)) > 0)
         i += k;
     if (n - i < 24)
         return 0;
@@ -224,7 +215,7 @@ static void field(const char *line, const PCRE2_SIZE *ov, int g, size_t *off, si
         size_t k;
         if (b < e && (line[b] == ' ' || line[b] == '\t'))
             b++;
-        else if ((k = sgr_len(line + b, e - b)) > 0)
+        else if ((k = qsp_sgr_len(line + b, e - b)) > 0)
             b += k;
         else
             break;
@@ -237,7 +228,8 @@ static void field(const char *line, const PCRE2_SIZE *ov, int g, size_t *off, si
         /* A trailing SGR sequence ends in 'm' and starts at the last ESC. */
         if (e > b && line[e - 1] == 'm') {
             const char *esc = memrchr(line + b, '\x1b', e - b);
-            if (esc && sgr_len(esc, (size_t)(line + e - esc)) == (size_t)(line + e - esc)) {
+            if (esc &&
+                qsp_sgr_len(esc, (size_t)(line + e - esc)) == (size_t)(line + e - esc)) {
                 e = (size_t)(esc - line);
                 continue;
             }
@@ -248,15 +240,20 @@ static void field(const char *line, const PCRE2_SIZE *ov, int g, size_t *off, si
     *len = e - b;
 }
 
-int qsp_recpat_match(const struct qsp_recpat *p, struct qsp_recmatch *m, const char *line,
-                     size_t len, struct qsp_prefix *pf)
+int qsp_recpat_match_shape(const struct qsp_recpat *p, struct qsp_recmatch *m,
+                           const char *line, size_t len, struct qsp_prefix *pf, char *shape,
+                           size_t cap)
 {
     if (!p || !m || m->pat != p || (!line && len) || !pf)
         return QS_EINVAL;
+    if (shape && cap)
+        shape[0] = '\0';
     if (!line)
         line = "";
-    if (p->is_default && !default_precheck(line, len))
-        return 0;
+    if (p->is_default && !default_precheck(line, len)) /* not Spring Boot's: the grammar's? */
+        return len && qsp_layout_first[(unsigned char)line[0]]
+                   ? qsp_layout_match(line, len, pf, shape, cap)
+                   : 0;
     const pcre2_code *code = p->plain && !memchr(line, 0x1b, len) ? p->plain : p->code;
     int rc;
     if (p->jit)
@@ -264,7 +261,7 @@ int qsp_recpat_match(const struct qsp_recpat *p, struct qsp_recmatch *m, const c
     else
         rc = pcre2_match(code, (PCRE2_SPTR)line, len, 0, PCRE2_ANCHORED, m->md, m->mctx);
     if (rc == PCRE2_ERROR_NOMATCH)
-        return 0;
+        return p->is_default ? qsp_layout_match(line, len, pf, shape, cap) : 0;
     if (rc < 0)
         return rc == PCRE2_ERROR_NOMEMORY ? QS_ENOMEM : QS_ERANGE; /* limits, JIT stack */
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
@@ -278,5 +275,14 @@ int qsp_recpat_match(const struct qsp_recpat *p, struct qsp_recmatch *m, const c
         pf->msg_off = ov[1];
     if (pf->msg_off > len)
         pf->msg_off = len;
+    pf->layout = p->is_default ? QSP_LAYOUT_SPRING : QSP_LAYOUT_PATTERN;
+    if (shape && cap)
+        snprintf(shape, cap, "%s", qsp_layout_name(pf->layout));
     return 1;
+}
+
+int qsp_recpat_match(const struct qsp_recpat *p, struct qsp_recmatch *m, const char *line,
+                     size_t len, struct qsp_prefix *pf)
+{
+    return qsp_recpat_match_shape(p, m, line, len, pf, NULL, 0);
 }

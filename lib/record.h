@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "layout.h"
 #include "qsplit.h"
 
 /* A compiled record-start pattern. Immutable after creation: shareable across threads. */
@@ -12,7 +13,8 @@ struct qsp_recpat;
 struct qsp_recmatch;
 
 /* The default pattern: Spring Boot 2.x/3.x console layouts (ANSI colours optional, 3.x ISO
- * timestamps and [app] group, the "-DEBUG" layout). */
+ * timestamps and [app] group, the "-DEBUG" layout). The default record start is this
+ * pattern, then the prefix grammar of layout.h for the lines it does not match. */
 extern const char qsp_default_record_pattern[];
 
 /* Compile pattern (NULL = default) anchored, JIT when available. */
@@ -24,21 +26,19 @@ void qsp_recmatch_free(struct qsp_recmatch **m);
 
 /* A 256-entry table: 1 for each byte a line this pattern matches can begin with (from
  * PCRE2's first code unit information; all 1 when PCRE2 cannot tell, or the pattern can
- * match an empty line). A line beginning with a 0 byte never starts a record. */
+ * match an empty line). A line beginning with a 0 byte never starts a record; with a 2
+ * byte (the default's blank, see layout.h), not when a blank or tab follows it. */
 const unsigned char *qsp_recpat_first_bytes(const struct qsp_recpat *p);
 
-/* Offsets into the line; a field that is absent has len 0. */
-struct qsp_prefix {
-    size_t ts_off, ts_len;
-    size_t level_off, level_len;
-    size_t thread_off, thread_len;
-    size_t logger_off, logger_len;
-    size_t msg_off; /* where the message starts (<= line length) */
-};
-
 /* Does this line (without its '\n'; may contain '\r', NUL, invalid UTF-8) start a record?
- * Returns 1 and fills *pf, 0 if not, <0 on a matching error (e.g. PCRE2 limits). */
+ * Returns 1 and fills *pf (struct qsp_prefix, layout.h), 0 if not, <0 on a matching error
+ * (e.g. PCRE2 limits). */
 int qsp_recpat_match(const struct qsp_recpat *p, struct qsp_recmatch *m, const char *line,
                      size_t len, struct qsp_prefix *pf);
+/* The same, and when shape is not NULL the layout that matched as text (see
+ * qsp_layout_match; "spring-boot" or "--pattern" for the PCRE2 patterns). */
+int qsp_recpat_match_shape(const struct qsp_recpat *p, struct qsp_recmatch *m,
+                           const char *line, size_t len, struct qsp_prefix *pf, char *shape,
+                           size_t cap);
 
 #endif

@@ -220,7 +220,7 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
     struct qs_output o = {.console = r, .console_len = n, .end_offset = s->rec_start + n};
     s->has_rec = 0;
     s->st.records++;
-    if (s->prefixed) {
+    if (s->prefixed || s->rec_start == 0) { /* a pasted log may begin mid-record */
         const struct qsp_prefix *pf = &s->pf;
         if (pf->ts_len) {
             o.ts = r + pf->ts_off;
@@ -350,6 +350,11 @@ static int process_line(struct qs_splitter *s, const char *line, size_t len, int
     if (!s->has_rec) {
         s->has_rec = 1;
         s->prefixed = start;
+        if (!start) { /* lines before the first record: all message, no logger */
+            memset(&s->pf, 0, sizeof s->pf);
+            if (line[0] == '{' || line[0] == '[') /* JSON: a marker is inside a field */
+                s->pf.msg_off = len;
+        }
         s->rec_start = s->in_off;
         s->rec.len = 0;
         s->view = in_chunk ? line : NULL;
@@ -394,6 +399,15 @@ static int spill_line(struct qs_splitter *s, struct qs_error *err)
     return rc;
 }
 
+/* May the line at x (x < end) start a record? first[] (qsp_recpat_first_bytes) is 1 for a
+ * byte that may open one, 2 for a blank that may only when no blank follows (log4j's
+ * padded " INFO"): indented lines stay on the fast path. */
+static int may_start(const unsigned char *first, const char *x, const char *end)
+{
+    unsigned f = first[(unsigned char)*x];
+    return f == 1 || (f == 2 && (x + 1 == end || (x[1] != ' ' && x[1] != '\t')));
+}
+
 /* From p, a line start whose first byte cannot start a record, to the first line that may
  * (its first byte is in `first`), or to the end of the last complete line: every line in
  * between continues the current record. Sixteen bytes at a time where SSE2 is there. */
@@ -408,7 +422,7 @@ static const char *skip_continuations(const char *p, const char *end,
             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)q), nl));
         for (; m; m &= m - 1) {
             const char *x = q + __builtin_ctz(m) + 1;
-            if (x == end || first[(unsigned char)*x])
+            if (x == end || may_start(first, x, end))
                 return x;
             line = x;
         }
@@ -416,7 +430,7 @@ static const char *skip_continuations(const char *p, const char *end,
 #endif
     for (const char *x; q < end && (x = memchr(q, '\n', (size_t)(end - q))) != NULL; q = x) {
         x++;
-        if (x == end || first[(unsigned char)*x])
+        if (x == end || may_start(first, x, end))
             return x;
         line = x;
     }
@@ -437,7 +451,7 @@ int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len, struct
     int rc = 0;
     while (p < end && !rc) {
         if (s->view && !s->line.len && p == s->view + s->view_len &&
-            !first[(unsigned char)*p]) {
+            !may_start(first, p, end)) {
             /* Continuation lines of a record in place: taken together, as process_line
              * would take them one by one, unless they would cross the record limit. */
             size_t n = (size_t)(skip_continuations(p, end, first) - p);

@@ -1,4 +1,4 @@
-/* timestamp.c — record timestamps of the default layouts to nanoseconds since the epoch. */
+/* timestamp.c — record timestamps of the known layouts to nanoseconds since the epoch. */
 #include <errno.h>
 #include <stdint.h>
 #include <time.h>
@@ -28,9 +28,46 @@ static int days_in_month(int y, int m)
     return m == 2 && leap ? 29 : d[m - 1];
 }
 
+/* A month's English abbreviation at s[*i] (log4j's %d{DATE}, Tomcat): 1-12, or -1. */
+static int month(const char *s, size_t len, size_t *i)
+{
+    static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    if (len - *i < 3)
+        return -1;
+    for (int m = 0; m < 12; m++)
+        if (s[*i] == names[3 * m] && s[*i + 1] == names[3 * m + 1] &&
+            s[*i + 2] == names[3 * m + 2]) {
+            *i += 3;
+            return m + 1;
+        }
+    return -1;
+}
+
+/* The date: yyyy-MM-dd, yyyy/MM/dd, dd MMM yyyy or dd-MMM-yyyy. 0, or -1. */
+static int date(const char *ts, size_t len, size_t *i, int *y, int *mo, int *d)
+{
+    size_t j = *i;
+    if ((*y = digits(ts, len, &j, 4)) >= 0) {
+        char sep = j < len ? ts[j++] : 0;
+        if ((sep != '-' && sep != '/') || (*mo = digits(ts, len, &j, 2)) < 0 || j >= len ||
+            ts[j++] != sep || (*d = digits(ts, len, &j, 2)) < 0)
+            return -1;
+    } else {
+        j = *i;
+        char sep;
+        if ((*d = digits(ts, len, &j, 2)) < 0 || j >= len ||
+            ((sep = ts[j++]) != ' ' && sep != '-') || (*mo = month(ts, len, &j)) < 0 ||
+            j >= len || ts[j++] != sep || (*y = digits(ts, len, &j, 4)) < 0)
+            return -1;
+    }
+    *i = j;
+    return 0;
+}
+
 /*
- * Accepted: yyyy-MM-dd[T ]HH:mm:ss, optionally [.,] and 1-9 fraction digits, optionally Z,
- * ±HH, ±HHMM or ±HH:MM; nothing before or after. Without a zone the time is UTC, or local
+ * Accepted: a date (yyyy-MM-dd, yyyy/MM/dd, dd MMM yyyy, dd-MMM-yyyy), T or a blank,
+ * HH:mm:ss, optionally [.,] and 1-9 fraction digits, optionally Z, ±HH, ±HHMM or ±HH:MM
+ * (after a blank too: logback's %d{… Z}); nothing before or after. Without a zone the time is UTC, or local
  * time with QS_TS_LOCAL: then the C library's TZ (environment, tzset) decides, the only
  * state read, and an ambiguous hour at a DST change is resolved by mktime.
  */
@@ -39,14 +76,8 @@ int qs_timestamp_parse(const char *ts, size_t len, unsigned flags, int64_t *unix
     if (!ts || !unix_ns)
         return QS_EINVAL;
     size_t i = 0;
-    int y = digits(ts, len, &i, 4);
-    if (y < 0 || i >= len || ts[i++] != '-')
-        return QS_EINVAL;
-    int mo = digits(ts, len, &i, 2);
-    if (mo < 0 || i >= len || ts[i++] != '-')
-        return QS_EINVAL;
-    int d = digits(ts, len, &i, 2);
-    if (d < 0 || i >= len || (ts[i] != 'T' && ts[i] != ' '))
+    int y, mo, d;
+    if (date(ts, len, &i, &y, &mo, &d) < 0 || i >= len || (ts[i] != 'T' && ts[i] != ' '))
         return QS_EINVAL;
     i++;
     int h = digits(ts, len, &i, 2);
@@ -81,7 +112,11 @@ int qs_timestamp_parse(const char *ts, size_t len, unsigned flags, int64_t *unix
     if (i < len && ts[i] == 'Z') {
         zoned = 1;
         i++;
-    } else if (i < len && (ts[i] == '+' || ts[i] == '-')) {
+    } else if (i < len && (ts[i] == '+' || ts[i] == '-' || ts[i] == ' ')) {
+        if (ts[i] == ' ') /* logback's %d{yyyy-MM-dd HH:mm:ss.SSS Z}: " +0800" */
+            i++;
+        if (i >= len || (ts[i] != '+' && ts[i] != '-'))
+            return QS_EINVAL;
         int sign = ts[i++] == '-' ? -1 : 1;
         int oh = digits(ts, len, &i, 2), om = 0;
         if (oh < 0)

@@ -47,6 +47,95 @@ static char *next_line(char **cur, char *end, size_t *len)
     return s;
 }
 
+/* What a splitter emits: every record's bytes and end offset, concatenated. */
+struct emitted {
+    char *console;
+    size_t len, cap;
+    uint64_t ends[256];
+    size_t n;
+    int partial;
+};
+
+static int collect(void *user, const struct qs_output *o)
+{
+    struct emitted *e = user;
+    if (e->len + o->console_len > e->cap) {
+        e->cap = (e->len + o->console_len) * 2 + 64;
+        e->console = realloc(e->console, e->cap);
+        if (!e->console)
+            return 1;
+    }
+    memcpy(e->console + e->len, o->console, o->console_len);
+    e->len += o->console_len;
+    e->partial |= (o->flags & QS_OUT_PARTIAL) != 0;
+    if (e->n < 256)
+        e->ends[e->n++] = o->end_offset;
+    return 0;
+}
+
+/* Split log in chunks of `chunk` bytes (0: at once) with the default configuration. */
+static void split_log(const struct qs_config *cfg, const char *log, size_t len, size_t chunk,
+                      struct emitted *e)
+{
+    struct qs_splitter *sp = NULL;
+    memset(e, 0, sizeof *e);
+    CHECK_INT(qs_splitter_new(&sp, cfg, collect, e, NULL), 0);
+    if (!sp)
+        return;
+    for (size_t off = 0; off < len;) {
+        size_t n = chunk && len - off > chunk ? chunk : len - off;
+        CHECK_INT(qs_splitter_feed(sp, log + off, n, NULL), 0);
+        off += n;
+    }
+    CHECK_INT(qs_splitter_finish(sp, NULL), 0);
+    qs_splitter_free(&sp);
+}
+
+/* Through the splitter: records begin exactly at the "start" lines of the expectations,
+ * whatever the chunking (the splitter skips lines by their first bytes, and must agree
+ * with the grammar), and the output is the same in every chunking. */
+static void check_layout_split(const char *log, size_t loglen, const char *exp, size_t explen,
+                               const char *name)
+{
+    struct qs_config *cfg = NULL;
+    CHECK_INT(qs_config_new(&cfg, NULL), 0);
+    if (!cfg)
+        return;
+    uint64_t want[256];
+    size_t nwant = 0, lineno = 0;
+    const char *l = log, *x = exp;
+    for (; l < log + loglen && x < exp + explen; lineno++) {
+        const char *lnl = memchr(l, '\n', (size_t)(log + loglen - l));
+        const char *xnl = memchr(x, '\n', (size_t)(exp + explen - x));
+        if (strncmp(x, "start", 5) == 0 && l > log && nwant < 256)
+            want[nwant++] = (uint64_t)(l - log);
+        l = lnl ? lnl + 1 : log + loglen;
+        x = xnl ? xnl + 1 : exp + explen;
+    }
+    if (nwant < 256)
+        want[nwant++] = loglen;
+    struct emitted whole, piece;
+    split_log(cfg, log, loglen, 0, &whole);
+    CHECK_INT(whole.n, nwant);
+    for (size_t i = 0; i < whole.n && i < nwant; i++)
+        if (whole.ends[i] != want[i]) {
+            fprintf(stderr, "%s: record %zu ends at %llu, expected %llu\n", name, i + 1,
+                    (unsigned long long)whole.ends[i], (unsigned long long)want[i]);
+            CHECK(0);
+            break;
+        }
+    /* Under valgrind (QS_TEST_LIGHT) chunks of 1, 3, 5 and 7 bytes: the same paths. */
+    size_t step = qst_light(10) ? 1 : 2;
+    for (size_t chunk = 1; chunk <= 7; chunk += step) {
+        split_log(cfg, log, loglen, chunk, &piece);
+        CHECK_MEM(piece.console, piece.len, whole.console, whole.len);
+        CHECK_INT(piece.n, whole.n);
+        free(piece.console);
+    }
+    free(whole.console);
+    qs_config_free(&cfg);
+}
+
 static void check_layout(const char *dir, const char *name)
 {
     char path[2048];
@@ -64,8 +153,8 @@ static void check_layout(const char *dir, const char *name)
         CHECK(eline != NULL);
         if (!eline)
             break;
-        char *f[6];
-        size_t nf = split_tabs(eline, f, 6);
+        char *f[7];
+        size_t nf = split_tabs(eline, f, 7);
         struct qsp_prefix pf;
         int rc = match(line, ll, &pf); /* with a CR at the end in the CRLF sample */
         size_t n = ll;
@@ -82,9 +171,14 @@ static void check_layout(const char *dir, const char *name)
         if (rc != 1)
             fprintf(stderr, "%s:%zu: record start not recognized\n", name, lineno);
         CHECK_INT(rc, 1);
-        CHECK_INT(nf, 6);
-        if (rc != 1 || nf != 6)
+        CHECK(nf == 6 || nf == 7); /* a 7th field names the layout */
+        if (rc != 1 || nf < 6)
             continue;
+        if (nf == 7 && strcmp(qsp_layout_name(pf.layout), f[6]) != 0) {
+            fprintf(stderr, "%s:%zu: layout %s, expected %s\n", name, lineno,
+                    qsp_layout_name(pf.layout), f[6]);
+            CHECK(0);
+        }
         CHECK_MEM(line + pf.ts_off, pf.ts_len, f[1], strlen(f[1]));
         CHECK_MEM(line + pf.level_off, pf.level_len, f[2], strlen(f[2]));
         CHECK_MEM(line + pf.thread_off, pf.thread_len, f[3], strlen(f[3]));
@@ -94,6 +188,14 @@ static void check_layout(const char *dir, const char *name)
     }
     CHECK(next_line(&ec, ee, &el) == NULL); /* as many expectations as lines */
     CHECK(starts > 0);
+    free(log);
+    free(exp);
+    /* Again through the splitter (next_line wrote NULs over the newlines). */
+    snprintf(path, sizeof path, "%s/%s.log", dir, name);
+    log = qst_slurp(path, &loglen);
+    snprintf(path, sizeof path, "%s/%s.expected", dir, name);
+    exp = qst_slurp(path, &explen);
+    check_layout_split(log, loglen, exp, explen, name);
     free(log);
     free(exp);
 }
@@ -127,21 +229,40 @@ static void test_layouts(void)
 static void test_default_edges(void)
 {
     struct qsp_prefix pf;
-    /* Not records: almost-prefixes and fragments. */
+    /* Not records: fragments. */
     CHECK_INT(match_str("", &pf), 0);
     CHECK_INT(match_str("2021-05-25", &pf), 0);
-    CHECK_INT(match_str("2021-05-25 18:32:35.710 DEBUG", &pf), 0);
-    CHECK_INT(match_str("2021-05-25 18:32:35.710 LOUD 1 --- [main] a.B : x", &pf), 0);
-    CHECK_INT(match_str("2021-05-25 18:32:35.710 INFO 1 --- [main] a.B x", &pf), 0);
-    CHECK_INT(match_str("2021-05-25 18:32:35.710 INFO 1 -- [main] a.B : x", &pf), 0);
     CHECK_INT(match_str("\x1b[2m", &pf), 0);
-    CHECK_INT(match_str("==>  Preparing: SELECT 1", &pf), 0);
+    CHECK_INT(match_str("\x1b[2m\x1b[0;39m", &pf), 0);
+    /* Almost Spring Boot: not its pattern, but a timestamp starts a record of the prefix
+     * grammar, which reads what it can. */
+    CHECK_INT(match_str("2021-05-25 18:32:35.710 DEBUG", &pf), 1);
+    CHECK_INT(pf.layout, QSP_LAYOUT_PREFIX);
+    CHECK_INT(pf.level_len, 5);
+    CHECK_INT(pf.msg_off, 29);
+    const char *l = "2021-05-25 18:32:35.710 LOUD 1 --- [main] a.B : x";
+    CHECK_INT(match_str(l, &pf), 1);
+    CHECK_INT(pf.layout, QSP_LAYOUT_PREFIX);
+    CHECK_INT(pf.level_len, 0);
+    CHECK_STR(l + pf.msg_off, "LOUD 1 --- [main] a.B : x");
+    l = "2021-05-25 18:32:35.710 INFO 1 --- [main] a.B x";
+    CHECK_INT(match_str(l, &pf), 1);
+    CHECK_INT(pf.layout, QSP_LAYOUT_PREFIX);
+    CHECK_MEM(l + pf.logger_off, pf.logger_len, "a.B", 3);
+    CHECK_STR(l + pf.msg_off, "x");
+    CHECK_INT(match_str("2021-05-25 18:32:35.710 INFO 1 -- [main] a.B : x", &pf), 1);
+    CHECK_INT(pf.layout, QSP_LAYOUT_PREFIX);
+    /* A framework's stdout line: no fields, the whole line is the message. */
+    CHECK_INT(match_str("==>  Preparing: SELECT 1", &pf), 1);
+    CHECK_INT(pf.layout, QSP_LAYOUT_MYBATIS);
+    CHECK_INT(pf.msg_off, 0);
+    CHECK_INT(pf.logger_len, 0);
     /* Nine fraction digits, a comma, no fraction. */
     CHECK_INT(match_str("2021-05-25 18:32:35,710123456 INFO 1 --- [main] a.B : x", &pf), 1);
     CHECK_MEM("2021-05-25 18:32:35,710123456", 29, "2021-05-25 18:32:35,710123456", pf.ts_len);
     CHECK_INT(match_str("2021-05-25 18:32:35 INFO 1 --- [main] a.B : x", &pf), 1);
     /* The message starts after ": " even when it holds " : " itself. */
-    const char *l = "2021-05-25 18:32:35.710  INFO 1 --- [main] a.B : k : v";
+    l = "2021-05-25 18:32:35.710  INFO 1 --- [main] a.B : k : v";
     CHECK_INT(match_str(l, &pf), 1);
     CHECK_STR(l + pf.msg_off, "k : v");
     /* An empty message after "logger :" with nothing following. */
@@ -181,15 +302,27 @@ static void test_bad_bytes(void)
             CHECK(pf.msg_off <= n && pf.ts_off + pf.ts_len <= n &&
                   pf.logger_off + pf.logger_len <= n && pf.thread_off + pf.thread_len <= n);
     }
-    /* A huge line that almost matches costs linear time and answers no. */
+    /* A huge line that almost matches Spring Boot's pattern costs linear time; the
+     * grammar reads its first KiB at most (a timestamp and a level: a record). */
     size_t big = qst_light((size_t)32 << 20);
     char *h = malloc(big);
     CHECK(h != NULL);
     if (h) {
         memset(h, ' ', big);
         memcpy(h, "2021-05-25 18:32:35.710 INFO 1 --- [", 36);
-        CHECK_INT(match(h, big, &pf), 0);
+        CHECK_INT(match(h, big, &pf), 1);
+        CHECK_INT(pf.layout, QSP_LAYOUT_PREFIX);
         memset(h + 36, '[', big - 36);
+        CHECK_INT(match(h, big, &pf), 1);
+        CHECK(pf.msg_off <= big);
+        /* Neither Spring Boot nor the grammar: a long run of digits and brackets. */
+        memset(h, '1', big / 2);
+        memset(h + big / 2, '[', big - big / 2);
+        CHECK_INT(match(h, big, &pf), 0);
+        memset(h, '[', big);
+        CHECK_INT(match(h, big, &pf), 0);
+        memset(h, '{', big);
+        h[1] = '"';
         CHECK_INT(match(h, big, &pf), 0);
         free(h);
     }
@@ -305,6 +438,88 @@ static void measure(void)
             (double)n / s / 1e6);
 }
 
+/* qs_config_explain: the layout and fields of a record's first line, the recognizer or
+ * why none took it. */
+static void test_explain(void)
+{
+    struct qs_config *cfg = NULL;
+    struct qs_explain x;
+    struct qs_error err;
+    qs_error_clear(&err);
+    CHECK_INT(qs_config_new(&cfg, &err), 0);
+    if (!cfg)
+        return;
+    const char *r = "18:32:35.710 [main] DEBUG c.e.M.sel - ==>  Preparing: SELECT 1\n"
+                    "  FROM t\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 1);
+    CHECK_STR(x.layout, "%d [%t] %p %c - %m");
+    CHECK_MEM(r + x.ts_off, x.ts_len, "18:32:35.710", 12);
+    CHECK_MEM(r + x.level_off, x.level_len, "DEBUG", 5);
+    CHECK_MEM(r + x.thread_off, x.thread_len, "main", 4);
+    CHECK_MEM(r + x.logger_off, x.logger_len, "c.e.M.sel", 9);
+    CHECK_STR(x.recognizer, "mybatis");
+    CHECK_MEM(r + x.sql_off, x.sql_len, "SELECT 1\n  FROM t", 17);
+    CHECK_MEM(r, x.keep_len, r, (size_t)(strstr(r, "SELECT") - r));
+    CHECK(x.why == NULL);
+    r = "2021-05-25 18:32:35.710 DEBUG 1 --- [main] c.e.M : ==> Parameters: 1(Long)\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.layout, "spring-boot");
+    CHECK_STR(x.recognizer, "");
+    CHECK_STR(x.why, "no recognizer found SQL in the message");
+    r = "18:32:35.710 [main] DEBUG org.hibernate.SQL - select a from b\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK(strstr(x.why, "looks like SQL") != NULL);
+    static const char *const sqlish[] = {"update t_user  set a = 1",
+                                         "INSERT INTO t VALUES (1)", "delete\n from t",
+                                         "with x as (select 1) select 2"};
+    for (size_t i = 0; i < sizeof sqlish / sizeof sqlish[0]; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "18:32:35.710 [main] DEBUG c.e.Dao - %s\n", sqlish[i]);
+        CHECK_INT(qs_config_explain(cfg, line, strlen(line), &x, &err), 0);
+        CHECK(strstr(x.why, "looks like SQL") != NULL);
+    }
+    r = "18:32:35.710 [main] DEBUG o.s.w.s.DispatcherServlet - DELETE \"/api/s/1\", p={}\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.why, "no recognizer found SQL in the message");
+    r = "18:32:35.710 [main] INFO  c.e.Job - update available: 2.4.1\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.why, "no recognizer found SQL in the message");
+    r = "Hibernate: select a from b";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.layout, "hibernate-stdout");
+    CHECK_INT(x.msg_off, 0);
+    r = "{\"message\":\"==>  Preparing: select 1\",\"level\":\"DEBUG\"}\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.layout, "json");
+    CHECK(strstr(x.why, "JSON") != NULL);
+    r = "\tat a.B.c(B.java:1)\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_STR(x.layout, "");
+    CHECK(strstr(x.why, "no record prefix") != NULL);
+    CHECK_INT(qs_config_explain(cfg, NULL, 0, &x, &err), 0);
+    CHECK_INT(err.code, QS_OK);
+    CHECK_INT(qs_config_explain(NULL, "x", 1, &x, NULL), QS_EINVAL);
+    CHECK_INT(qs_config_explain(cfg, NULL, 1, &x, NULL), QS_EINVAL);
+    /* Over the record limit: read, never split. */
+    CHECK_INT(qs_config_set_limit(cfg, QS_LIMIT_RECORD_BYTES, 1024), 0);
+    size_t big = 4096;
+    char *b = malloc(big);
+    CHECK(b != NULL);
+    if (b) {
+        memset(b, 'x', big);
+        memcpy(b, "DEBUG - ==>  Preparing: SELECT ", 31);
+        CHECK_INT(qs_config_explain(cfg, b, big, &x, &err), 0);
+        CHECK(strstr(x.why, "--max-record") != NULL);
+        free(b);
+    }
+    /* With --pattern the layout is the user's. */
+    CHECK_INT(qs_config_set_record_pattern(cfg, "(?<level>[A-Z]+) ", &err), 0);
+    r = "DEBUG ==>  Preparing: SELECT 1";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 1);
+    CHECK_STR(x.layout, "--pattern");
+    qs_config_free(&cfg);
+}
+
 int main(void)
 {
     struct qs_error err;
@@ -318,6 +533,7 @@ int main(void)
     test_bad_bytes();
     test_custom();
     test_bad_pattern();
+    test_explain();
     measure();
     qsp_recmatch_free(&defm);
     qsp_recpat_free(&def);

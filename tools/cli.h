@@ -40,5 +40,7 @@ int cli_out_flush(struct cli_out *o);
 void cli_out_free(struct cli_out *o);
 
 int cmd_split(int argc, char **argv);
+/* split --explain: read the start of in and tell what the core makes of its records. */
+int cli_explain(const struct qs_config *cfg, int in, const char *in_name);
 
 #endif

@@ -29,7 +29,11 @@ static const char split_usage[] =
     "      --dedupe           write a QHash's record only the first time it is seen\n"
     "      --dedupe-size N    QHashes remembered by --dedupe (default 65536)\n"
     "      --fields LIST      extra keys: ts,thread,logger,fingerprint (comma-separated)\n"
-    "      --pattern REGEX    record-start pattern (PCRE2; see docs/cli.md)\n"
+    "      --pattern REGEX    record-start pattern (PCRE2; see docs/cli.md); without\n"
+    "                         it the layouts of docs/layouts.md are known\n"
+    "      --explain          for the first records of INPUT, print which layout and\n"
+    "                         which recognizer were used, or why a record was left\n"
+    "                         alone; writes no console and no query.log\n"
     "      --sql-logger NAME  the whole message of this logger is SQL (repeatable;\n"
     "                         a trailing * matches a prefix)\n"
     "      --sql-regex REGEX  messages matching REGEX carry SQL in group (?<sql>…)\n"
@@ -126,6 +130,7 @@ struct split_opts {
     const char *console_path; /* NULL: standard output */
     const char *query_path;
     int quiet, progress;
+    int explain;        /* --explain: tell, split nothing */
     unsigned file_mode; /* of the files created: console and query.log */
 };
 
@@ -143,7 +148,8 @@ static int configure(struct qs_config *cfg, int argc, char **argv, struct split_
         O_DIALECT,
         O_MAX_RECORD,
         O_PROGRESS,
-        O_FILE_MODE
+        O_FILE_MODE,
+        O_EXPLAIN
     };
     static const struct option opts[] = {{"console", required_argument, 0, 'c'},
                                          {"query", required_argument, 0, 'o'},
@@ -160,6 +166,7 @@ static int configure(struct qs_config *cfg, int argc, char **argv, struct split_
                                          {"quiet", no_argument, 0, 'q'},
                                          {"progress", no_argument, 0, O_PROGRESS},
                                          {"file-mode", required_argument, 0, O_FILE_MODE},
+                                         {"explain", no_argument, 0, O_EXPLAIN},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     unsigned flags = 0;
@@ -174,6 +181,7 @@ static int configure(struct qs_config *cfg, int argc, char **argv, struct split_
         case 'q': o->quiet = 1; break;
         case 'h': fputs(split_usage, stdout); exit(0);
         case O_PROGRESS: o->progress = 1; break;
+        case O_EXPLAIN: o->explain = 1; break;
         case O_FILE_MODE: {
             char *end;
             errno = 0;
@@ -263,7 +271,7 @@ static void summary(const struct qs_stats *st, double secs, const char *query_pa
 
 int cmd_split(int argc, char **argv)
 {
-    struct split_opts o = {NULL, "query.log", 0, 0, 0640};
+    struct split_opts o = {NULL, "query.log", 0, 0, 0, 0640};
     int status = 1;
     struct qs_config *cfg = NULL;
     struct qs_splitter *sp = NULL;
@@ -300,6 +308,10 @@ int cmd_split(int argc, char **argv)
     struct stat st;
     if (fstat(in, &st) == 0 && S_ISDIR(st.st_mode)) {
         cli_error("%s: is a directory", in_name);
+        goto done;
+    }
+    if (o.explain) {
+        status = cli_explain(cfg, in, in_name);
         goto done;
     }
     if (console_path && strcmp(console_path, "-") != 0) {

@@ -138,7 +138,9 @@ QS_EXPORT void qs_config_free(struct qs_config **cfg);
  * Replace the record-start pattern (PCRE2 syntax, matched anchored at the start of each
  * line, JIT-compiled). Optional named groups give the record's fields: ts, level, pid,
  * thread, logger; the message starts where the group msg starts (else at the end of the
- * match). NULL restores the default, which knows the Spring Boot 2.x/3.x console layouts.
+ * match). NULL restores the default: the Spring Boot 2.x/3.x console layouts, then a prefix
+ * grammar for logback's, log4j's and team layouts and the lines Hibernate, MyBatis, p6spy
+ * and datasource-proxy print to stdout (docs/layouts.md). A pattern replaces both.
  */
 QS_EXPORT int qs_config_set_record_pattern(struct qs_config *cfg, const char *pattern,
                                            struct qs_error *err);
@@ -259,6 +261,34 @@ QS_EXPORT int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev
                                 const char **console, size_t *console_len, const char **query,
                                 size_t *query_len, struct qs_error *err);
 
+/* ---- explaining a record ---------------------------------------------------------- */
+
+/*
+ * What a splitter with this configuration makes of one record (its first line and the
+ * lines that continue it), for `qsplit split --explain`: the layout its first line
+ * matched, the fields read from it, and which recognizer found a statement, or why none
+ * did. Offsets are into record; a field that is absent has len 0.
+ */
+struct qs_explain {
+    char layout[96]; /* "spring-boot", the prefix read as a pattern ("%d [%t] %p %c - %m"),
+                      * "hibernate-stdout", "mybatis-stdout", "p6spy-stdout", "json",
+                      * "--pattern"; "" when the first line starts no record */
+    size_t ts_off, ts_len;
+    size_t level_off, level_len;
+    size_t thread_off, thread_len;
+    size_t logger_off, logger_len;
+    size_t msg_off;
+    char recognizer[32];     /* "mybatis", "p6spy-single", …; "" when none took it */
+    size_t keep_len;         /* the console keeps record[0 .. keep_len) before the QHash */
+    size_t sql_off, sql_len; /* the statement hashed */
+    const char *why;         /* static text: why the record was left alone, else NULL */
+};
+
+/* Explain one record (borrowed; any bytes). Returns 1 when it would be split, 0 when left
+ * alone (out->why says why), or a negative error. Thread-safe on a shared cfg. */
+QS_EXPORT int qs_config_explain(const struct qs_config *cfg, const char *record, size_t len,
+                                struct qs_explain *out, struct qs_error *err);
+
 /* ---- query.log --------------------------------------------------------------------- */
 
 /*
@@ -306,8 +336,10 @@ QS_EXPORT int qs_json_quote(const char *s, size_t len, char *out, size_t cap, si
 
 #define QS_TS_LOCAL 0x1u /* timestamps without an offset are local time (TZ), else UTC */
 
-/* Parse a record timestamp of a layout the default pattern knows (2021-05-25 18:32:35.710,
- * 2023-11-20T14:03:01.123+01:00, …) into nanoseconds since the epoch. QS_EINVAL if not. */
+/* Parse a record timestamp of a layout the default record start knows (2021-05-25
+ * 18:32:35.710, 2023-11-20T14:03:01.123+01:00, 2021/05/25 18:32:35, 25 May 2021
+ * 18:32:35,710, … +0800; docs/layouts.md) into nanoseconds since the epoch. QS_EINVAL if
+ * not, and for a time without a date. */
 QS_EXPORT int qs_timestamp_parse(const char *ts, size_t len, unsigned flags, int64_t *unix_ns);
 
 #ifdef __cplusplus

@@ -148,6 +148,66 @@ PY
     "$Q" split "$EX" -c a.log -o a.q -q
     [ "$(wc -l <a.q)" -gt "$(wc -l <r.q)" ] || fail "--dedupe removed nothing"
     ;;
+layouts)
+    # Records of logback's default layout and of framework stdout lines (docs/layouts.md):
+    # the statements are split, every other line passes byte for byte.
+    L=$SRC/tests/data/layouts
+    "$Q" split "$L/logback-default.log" -c lb.out -o lb.q -q || fail "split logback-default"
+    grep -q '^18:32:35.710 \[http-nio-8081-exec-1\] DEBUG c.e.mapper.UserMapper.selectById - ==>  Preparing: "QHash":"[0-9a-f]\{32\}"$' lb.out ||
+        fail "logback default layout: the MyBatis statement was not split"
+    # Console lines without a QHash are input lines, in order; the records of the
+    # Parameters line and of the exception (its lines look like SQL) are all there.
+    python3 - "$L/logback-default.log" lb.out <<'PY' || fail "logback default layout: a line without SQL changed"
+import sys
+src = open(sys.argv[1], encoding="utf-8").read().split("\n")
+out = [l for l in open(sys.argv[2], encoding="utf-8").read().split("\n") if '"QHash"' not in l]
+i = 0
+for l in out:
+    while i < len(src) and src[i] != l:
+        i += 1
+    assert i < len(src), l
+    i += 1
+text = "\n".join(out)
+i = src.index("18:32:35.711 [http-nio-8081-exec-1] DEBUG c.e.mapper.UserMapper.selectById - ==> Parameters: 42(Long)")
+assert src[i] in out
+i = [k for k, l in enumerate(src) if " ERROR " in l][0]
+assert "\n".join(src[i:]).rstrip("\n") in text, "the exception record changed"
+PY
+    "$Q" split "$L/stdout.log" -c so.out -o so.q -q || fail "split stdout"
+    for m in '^==>  Preparing: "QHash"' '^====>  Preparing: "QHash"' \
+        '^#1503495230733 | took 3ms | statement | connection 5|.*"QHash"' \
+        '^1605166843960|0|statement|connection 1|url jdbc:h2:mem:|"QHash"'; do
+        grep -q -- "$m" so.out || fail "stdout lines: '$m' missing"
+    done
+    # A JSON event is a record of its own, never cut by a marker in its message.
+    grep -q -x -F '{"@timestamp":"2021-05-25T18:32:35.710+08:00","message":"==>  Preparing: select 1","logger_name":"c.e.M","level":"DEBUG"}' so.out ||
+        fail "a JSON event changed"
+    printf '{"a":"==>  Preparing: select 1"}\n2021-05-25 18:32:35.710 INFO  c.e.A - x\n' >j.log
+    "$Q" split j.log -c j.out -o j.q -q && cmp j.log j.out || fail "leading JSON line changed"
+    # A log pasted from the middle of a record: its first line's marker is still found.
+    printf 'x.y | ==>  Preparing: select 1\n2021-05-25 18:32:35.710 INFO  c.e.A - x\n' >p.log
+    "$Q" split p.log -c p.out -o p.q -q || fail "pasted log"
+    grep -q -x 'x.y | ==>  Preparing: "QHash":"[0-9a-f]*"' p.out && [ "$(wc -l <p.q)" = 1 ] ||
+        fail "pasted log: the first line's statement was not split"
+    for l in '==> Parameters: 17(Integer)' '<==    Columns: room_id, title' \
+        'Closing non transactional SqlSession [org.apache.ibatis.session.defaults.DefaultSqlSession@23ee2ccf]'; do
+        grep -q -x -F -- "$l" so.out || fail "stdout lines: '$l' changed"
+    done
+    # --explain tells and writes nothing else.
+    "$Q" split --explain "$L/logback-default.log" -o ex.q >ex.out 2>ex.err || fail "--explain: $(cat ex.err)"
+    [ ! -e ex.q ] || fail "--explain wrote a query.log"
+    grep -q '^  layout     %d \[%t\] %p %c - %m$' ex.out || fail "--explain: no layout line"
+    grep -q '^  split by   mybatis: SQL "SELECT id, name' ex.out || fail "--explain: no recognizer"
+    grep -q '^  left alone no recognizer found SQL in the message$' ex.out ||
+        fail "--explain: no reason for a record left alone"
+    grep -q 'logger="org.hibernate.SQL"' ex.out || fail "--explain: fields missing"
+    grep -q ': [0-9]* bytes, 7 records, [0-9]* would be split$' ex.out || fail "--explain: totals"
+    "$Q" split --explain - <"$L/stdout.log" >ex2.out || fail "--explain from stdin"
+    grep -q '^  layout     hibernate-stdout$' ex2.out || fail "--explain: stdout layout"
+    printf 'x 1\n' | "$Q" split --explain --pattern 'x ' >ex3.out || fail "--explain --pattern"
+    grep -q '^  layout     --pattern$' ex3.out || fail "--explain: --pattern layout"
+    expect 1 "cannot open" -- "$Q" split --explain missing.log
+    ;;
 *)
     fail "unknown case"
     ;;

@@ -1,0 +1,156 @@
+/* explain.c — what the splitter makes of one record, told for `qsplit split --explain`:
+ * the layout its first line matched, the fields read from it, and which recognizer took
+ * the message, or why none did. Slow path: it builds its own match state on each call. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "error.h"
+
+static const char *kind_name(enum qsp_sql_kind k)
+{
+    switch (k) {
+    case QSP_SQL_NONE: return "";
+    case QSP_SQL_MYBATIS: return "mybatis";
+    case QSP_SQL_BOUNDSQL: return "boundsql";
+    case QSP_SQL_P6SPY_SINGLE: return "p6spy-single";
+    case QSP_SQL_P6SPY_MULTI: return "p6spy-multi";
+    case QSP_SQL_P6SPY_CUSTOM: return "p6spy-custom";
+    case QSP_SQL_LOGGER: return "--sql-logger";
+    case QSP_SQL_REGEX: return "--sql-regex";
+    default: return NULL; /* a kind added since: named by number */
+    }
+}
+
+static int ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Does m[i..n) open with word (any case) followed by a blank? Then *i is past the blanks. */
+static int word_at(const char *m, size_t n, size_t *i, const char *word)
+{
+    size_t l = strlen(word), j = *i;
+    if (n - j <= l || strncasecmp(m + j, word, l) != 0 || !ws(m[j + l]))
+        return 0;
+    for (j += l; j < n && ws(m[j]);)
+        j++;
+    *i = j;
+    return 1;
+}
+
+/* Does the message open like a statement ("select …", "insert into", "delete from",
+ * "update … set")? Then a missing recognizer is the likely cause. HTTP's "DELETE /api"
+ * is not. */
+static int looks_like_sql(const char *m, size_t n)
+{
+    static const char *const verbs[] = {"select", "with", "merge", "call",
+                                        "create", "drop", "alter"};
+    size_t i = 0;
+    while (i < n && ws(m[i]))
+        i++;
+    for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++)
+        if (word_at(m, n, &i, verbs[v]))
+            return 1;
+    size_t j = i;
+    if ((word_at(m, n, &j, "insert") && word_at(m, n, &j, "into")) ||
+        (j = i, word_at(m, n, &j, "delete") && word_at(m, n, &j, "from")))
+        return 1;
+    j = i;
+    if (!word_at(m, n, &j, "update"))
+        return 0;
+    while (j < n && !ws(m[j])) /* the table */
+        j++;
+    while (j < n && ws(m[j]))
+        j++;
+    return word_at(m, n, &j, "set");
+}
+
+int qs_config_explain(const struct qs_config *cfg, const char *record, size_t len,
+                      struct qs_explain *out, struct qs_error *err)
+{
+    if (!cfg || !out || (!record && len))
+        return qsp_error(err, QS_EINVAL, "qs_config_explain: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (!record)
+        record = "";
+    struct qsp_recmatch *rm = NULL;
+    struct qsp_detect_ctx *dc = NULL;
+    int rc = qsp_recmatch_new(&rm, cfg->recpat, err);
+    if (!rc)
+        rc = qsp_detect_ctx_new(&dc, cfg->detector, err);
+    if (rc)
+        goto done;
+    /* The first line as the splitter sees it: without '\n', cut at the record limit. */
+    const char *nl = memchr(record, '\n', len);
+    size_t first = nl ? (size_t)(nl - record) : len;
+    if (first > cfg->max_record)
+        first = cfg->max_record;
+    struct qsp_prefix pf;
+    rc = qsp_recpat_match_shape(cfg->recpat, rm, record, first, &pf, out->layout,
+                                sizeof out->layout);
+    if (rc < 0) {
+        qsp_error(err, rc, "record pattern failed");
+        goto done;
+    }
+    if (rc == 0) {
+        out->layout[0] = '\0';
+        out->why = "no record prefix: lines before the first record, or a layout the "
+                   "grammar does not know (docs/layouts.md; --pattern)";
+        goto done;
+    }
+    out->ts_off = pf.ts_off;
+    out->ts_len = pf.ts_len;
+    out->level_off = pf.level_off;
+    out->level_len = pf.level_len;
+    out->thread_off = pf.thread_off;
+    out->thread_len = pf.thread_len;
+    out->logger_off = pf.logger_off;
+    out->logger_len = pf.logger_len;
+    if (pf.layout == QSP_LAYOUT_JSON) {
+        out->msg_off = pf.msg_off;
+        out->why = "a JSON event: its fields are not split; the line stays as it is";
+        rc = 0;
+        goto done;
+    }
+    if (len > cfg->max_record) {
+        out->msg_off = pf.msg_off;
+        out->why = "over --max-record: passed through unsplit";
+        rc = 0;
+        goto done;
+    }
+    /* As the splitter does: the message runs to the record's final line terminator. */
+    size_t term = 0;
+    if (len > 0 && record[len - 1] == '\n')
+        term = (len > 1 && record[len - 2] == '\r') ? 2 : 1;
+    size_t msg_off = pf.msg_off <= len - term ? pf.msg_off : len - term;
+    out->msg_off = msg_off;
+    struct qsp_sql_span sp;
+    rc = qsp_detect(cfg->detector, dc, record + pf.logger_off, pf.logger_len, record + msg_off,
+                    len - term - msg_off, &sp);
+    if (rc < 0) {
+        qsp_error(err, rc, "SQL detection failed");
+        goto done;
+    }
+    if (rc == 0) {
+        out->why = looks_like_sql(record + msg_off, len - term - msg_off)
+                       ? "the message looks like SQL, but no recognizer knows it: "
+                         "--sql-logger LOGGER or --sql-regex"
+                       : "no recognizer found SQL in the message";
+        goto done;
+    }
+    const char *name = kind_name(sp.kind);
+    if (name)
+        snprintf(out->recognizer, sizeof out->recognizer, "%s", name);
+    else
+        snprintf(out->recognizer, sizeof out->recognizer, "recognizer %d", (int)sp.kind);
+    out->keep_len = msg_off + sp.keep_len;
+    out->sql_off = msg_off + sp.sql_off;
+    out->sql_len = sp.sql_len;
+    rc = 1;
+done:
+    qsp_recmatch_free(&rm);
+    qsp_detect_ctx_free(&dc);
+    return rc;
+}
