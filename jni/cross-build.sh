@@ -9,7 +9,6 @@ if [ ! -f "$dir/build.ninja" ]; then
     # The build machine's JDK headers serve every Linux CPU (jni/meson.build says why).
     javac=$(command -v javac) || { echo "cross-build.sh: javac not found" >&2; exit 1; }
     jdk=$(dirname "$(dirname "$(readlink -f "$javac")")")
-    mkdir -p "$dir"
     printf "[properties]\njni_include = '%s'\n" "$jdk/include" >"$dir.jdk.ini"
     rm -rf "$dir"
     if ! meson setup "$dir" "$src" --cross-file "$crossfile" --cross-file "$dir.jdk.ini" \
@@ -19,4 +18,5 @@ if [ ! -f "$dir/build.ninja" ]; then
     fi
 fi
 ninja -C "$dir" jni/libqsplit_jni.so >"$dir.ninja.log" 2>&1 || { cat "$dir.ninja.log" >&2; exit 1; }
-cp "$dir/jni/libqsplit_jni.so" "$out"
+# Copied only when it changed: the jar is not rebuilt on every ninja run (restat).
+cmp -s "$dir/jni/libqsplit_jni.so" "$out" || cp "$dir/jni/libqsplit_jni.so" "$out"
