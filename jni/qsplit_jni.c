@@ -255,6 +255,22 @@ struct jq_hasher {
     struct jq_scratch s;
 };
 
+/* NativeLoader's check right after loading. The library's one run-time dependency is the
+ * libcrypto it opens for MD5 (lib/crypto-dl.h): without one, every split would fail, so the
+ * library must count as not loaded and the appender forward events unchanged. */
+JQ_EXPORT void JNICALL Java_io_qsplit_NativeLoader_nCheck(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    struct qs_error err = {0};
+    struct qs_hasher *h = NULL;
+    int rc = qs_hasher_new(&h, &err);
+    if (rc < 0) {
+        jq_throw_err(env, rc, &err);
+        return;
+    }
+    qs_hasher_free(&h);
+}
+
 JQ_EXPORT jlong JNICALL Java_io_qsplit_Hasher_nNew(JNIEnv *env, jclass cls)
 {
     (void)cls;

@@ -1,8 +1,12 @@
 /* hash.c — MD5 through libcrypto, fetched once per hasher, over N(sql). */
 #include "hash.h"
 
+#ifdef QSP_CRYPTO_DLOPEN
+#include "crypto-dl.h" /* the JNI library: libcrypto opened at run time, see there */
+#else
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#endif
 #include <stdlib.h>
 
 #include "buf.h"

@@ -19,6 +19,8 @@ import java.util.Locale;
  * </ol>
  * {@code <os>} is {@code linux}, {@code darwin} or {@code windows}; {@code <arch>} is
  * {@code amd64} (x86_64) or {@code aarch64} (arm64), else {@code os.arch} as reported.
+ * A library that loads counts only if MD5 works: it opens the host's libcrypto.so.3 or
+ * libcrypto.so.1.1 itself, and without one it is reported as not loaded.
  */
 public final class NativeLoader {
     public static final String PATH_PROPERTY = "qsplit.native.path";
@@ -97,6 +99,21 @@ public final class NativeLoader {
         return "/native/" + os() + "/" + arch() + "/" + System.mapLibraryName(LIBRARY);
     }
 
+    private static native void nCheck();
+
+    /** The library's run-time dependency, libcrypto's MD5, works; else UnsatisfiedLinkError. */
+    private static String checked(String source) {
+        try {
+            nCheck();
+        } catch (QsplitException e) {
+            UnsatisfiedLinkError u = new UnsatisfiedLinkError(
+                "qsplit: the native library (" + source + ") loaded, but " + e.getMessage());
+            u.initCause(e);
+            throw u;
+        }
+        return source;
+    }
+
     private static UnsatisfiedLinkError asError(Throwable t) {
         if (t instanceof UnsatisfiedLinkError)
             return (UnsatisfiedLinkError) t;
@@ -109,15 +126,16 @@ public final class NativeLoader {
         String path = System.getProperty(PATH_PROPERTY);
         if (path != null && !path.isEmpty()) {
             System.load(Paths.get(path).toAbsolutePath().toString());
-            return "property:" + path;
+            return checked("property:" + path);
         }
-        UnsatisfiedLinkError fromPath;
+        UnsatisfiedLinkError fromPath = null;
         try {
             System.loadLibrary(LIBRARY);
-            return "library-path";
         } catch (UnsatisfiedLinkError e) {
             fromPath = e;
         }
+        if (fromPath == null)
+            return checked("library-path"); // a failed check is final, as with the property
         String res = resourcePath();
         try (InputStream in = NativeLoader.class.getResourceAsStream(res)) {
             if (in == null) {
@@ -141,6 +159,6 @@ public final class NativeLoader {
                 }
             }
         }
-        return "resource:" + res;
+        return checked("resource:" + res);
     }
 }
