@@ -1,14 +1,14 @@
 /*
- * fuzz-normalize.c — libFuzzer target for N(sql) and the fingerprint (lib/normalize.c).
+ * fuzz-normalize.c — libFuzzer target for N(sql) and the fingerprint (lib/normalize.c, lib/fingerprint.c).
  *
  * The first input byte picks the dialect, the rest is the statement. Checked: no crash
  * (with ASan/UBSan); outputs within their bounds; a too-small buffer gives QS_ERANGE, the
  * same length and a prefix of the same bytes; N(N(x)) == N(x); fp(fp(x)) == fp(x); and
  * fp(N(x)) == fp(x), since N only removes what the fingerprint removes anyway.
  *
- * Build (needs only lib/normalize.c and lib/error.c):
+ * Build (needs only lib/normalize.c, lib/fingerprint.c and lib/error.c):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib/include -Ilib \
- *         fuzz/fuzz-normalize.c lib/normalize.c lib/error.c -o fuzz-normalize
+ *         fuzz/fuzz-normalize.c lib/normalize.c lib/fingerprint.c lib/error.c -o fuzz-normalize
  */
 #include <stdint.h>
 #include <stdio.h>

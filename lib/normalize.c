@@ -47,7 +47,8 @@ N_INLINE void n_put(struct npass *p, unsigned char c, const int checked)
     p->o++;
 }
 
-/* memmove when unchecked: in place (s == out) the source and the output overlap. */
+/* memmove when unchecked, though sql and out may not overlap (qsplit.h): N's look-back
+ * checks read input bytes an in-place write would already have replaced. */
 N_INLINE void n_putn(struct npass *p, const unsigned char *from, size_t n, const int checked)
 {
     if (!checked)

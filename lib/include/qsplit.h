@@ -82,7 +82,7 @@ QS_EXPORT size_t qs_normalize_bound(size_t len);
 
 /*
  * Write N(sql) into out. Thread-safe, no allocation. Bytes are copied as given (no UTF-8
- * check). On QS_ERANGE *out_len is set to the size needed.
+ * check). sql and out must not overlap (N looks back at bytes it has read). On QS_ERANGE *out_len is set to the size needed.
  */
 QS_EXPORT int qs_normalize(const char *sql, size_t len, unsigned dialect, char *out,
                            size_t cap, size_t *out_len);
