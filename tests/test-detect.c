@@ -232,7 +232,7 @@ static void test_loggers_and_regexes(void)
 
     /* Hibernate's format_sql output: the whole message is SQL. */
     DEXPECT("org.hibernate.SQL", "\n    select\n        u.id \n    from\n        users u",
-            QSP_SQL_LOGGER, "", "", "select\n        u.id \n    from\n        users u");
+            QSP_SQL_HIBERNATE, "", "", "select\n        u.id \n    from\n        users u");
     DEXPECT("com.example.sql.Audit", "delete from audit where ts < ?", QSP_SQL_LOGGER, "", "",
             "delete from audit where ts < ?");
     DEXPECT("com.example.sql.", "select 1", QSP_SQL_LOGGER, "", "", "select 1");

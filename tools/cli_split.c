@@ -28,12 +28,16 @@ static const char split_usage[] =
     "      --redact           write the literal-free fingerprint instead of the SQL\n"
     "      --dedupe           write a QHash's record only the first time it is seen\n"
     "      --dedupe-size N    QHashes remembered by --dedupe (default 65536)\n"
-    "      --fields LIST      extra keys: ts,thread,logger,fingerprint (comma-separated)\n"
+    "      --fields LIST      extra keys: ts,thread,logger,fingerprint,took_ms\n"
+    "                         (comma-separated; took_ms where the log states it)\n"
     "      --pattern REGEX    record-start pattern (PCRE2; see docs/cli.md)\n"
     "      --sql-logger NAME  the whole message of this logger is SQL (repeatable;\n"
     "                         a trailing * matches a prefix)\n"
     "      --sql-regex REGEX  messages matching REGEX carry SQL in group (?<sql>…)\n"
-    "      --no-builtin       do not recognise MyBatis, boundSql and p6spy by default\n"
+    "      --p6spy-format FMT p6spy's customLogMessageFormat, as in spy.properties\n"
+    "                         (e.g. '%(currentTime)|%(executionTime)|%(category)|%(sql)')\n"
+    "      --no-builtin       do not recognise MyBatis, boundSql, p6spy, Hibernate,\n"
+    "                         log4jdbc and datasource-proxy by default\n"
     "      --dialect NAME     default, mysql or postgres (comment and quote rules)\n"
     "      --max-record SIZE  larger records pass through unsplit (default 8M)\n"
     "      --file-mode MODE   octal mode of the files split creates (default 0640;\n"
@@ -103,8 +107,11 @@ static int parse_fields(const char *list, unsigned *flags)
             *flags |= QS_FIELD_LOGGER;
         else if (strcmp(t, "fingerprint") == 0)
             *flags |= QS_FIELD_FINGERPRINT;
+        else if (strcmp(t, "took_ms") == 0)
+            *flags |= QS_FIELD_TOOK_MS;
         else {
-            cli_error("--fields: unknown field '%s' (known: ts, thread, logger, fingerprint)",
+            cli_error("--fields: unknown field '%s' (known: ts, thread, logger, fingerprint, "
+                      "took_ms)",
                       t);
             rc = -1;
         }
@@ -143,25 +150,28 @@ static int configure(struct qs_config *cfg, int argc, char **argv, struct split_
         O_DIALECT,
         O_MAX_RECORD,
         O_PROGRESS,
-        O_FILE_MODE
+        O_FILE_MODE,
+        O_P6SPY_FORMAT
     };
-    static const struct option opts[] = {{"console", required_argument, 0, 'c'},
-                                         {"query", required_argument, 0, 'o'},
-                                         {"redact", no_argument, 0, O_REDACT},
-                                         {"dedupe", no_argument, 0, O_DEDUPE},
-                                         {"dedupe-size", required_argument, 0, O_DEDUPE_SIZE},
-                                         {"fields", required_argument, 0, O_FIELDS},
-                                         {"pattern", required_argument, 0, O_PATTERN},
-                                         {"sql-logger", required_argument, 0, O_SQL_LOGGER},
-                                         {"sql-regex", required_argument, 0, O_SQL_REGEX},
-                                         {"no-builtin", no_argument, 0, O_NO_BUILTIN},
-                                         {"dialect", required_argument, 0, O_DIALECT},
-                                         {"max-record", required_argument, 0, O_MAX_RECORD},
-                                         {"quiet", no_argument, 0, 'q'},
-                                         {"progress", no_argument, 0, O_PROGRESS},
-                                         {"file-mode", required_argument, 0, O_FILE_MODE},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"console", required_argument, 0, 'c'},
+        {"query", required_argument, 0, 'o'},
+        {"redact", no_argument, 0, O_REDACT},
+        {"dedupe", no_argument, 0, O_DEDUPE},
+        {"dedupe-size", required_argument, 0, O_DEDUPE_SIZE},
+        {"fields", required_argument, 0, O_FIELDS},
+        {"pattern", required_argument, 0, O_PATTERN},
+        {"sql-logger", required_argument, 0, O_SQL_LOGGER},
+        {"sql-regex", required_argument, 0, O_SQL_REGEX},
+        {"no-builtin", no_argument, 0, O_NO_BUILTIN},
+        {"dialect", required_argument, 0, O_DIALECT},
+        {"max-record", required_argument, 0, O_MAX_RECORD},
+        {"quiet", no_argument, 0, 'q'},
+        {"progress", no_argument, 0, O_PROGRESS},
+        {"file-mode", required_argument, 0, O_FILE_MODE},
+        {"p6spy-format", required_argument, 0, O_P6SPY_FORMAT},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     unsigned flags = 0;
     struct qs_error err = {0};
     size_t n;
@@ -215,6 +225,12 @@ static int configure(struct qs_config *cfg, int argc, char **argv, struct split_
                 return EXIT_USAGE;
             }
             break;
+        case O_P6SPY_FORMAT:
+            if (qs_config_set_p6spy_format(cfg, optarg, &err)) {
+                cli_error("--p6spy-format: %s", err.text);
+                return EXIT_USAGE;
+            }
+            break;
         case O_NO_BUILTIN: qs_config_set_builtin_detectors(cfg, 0); break;
         case O_DIALECT:
             if ((d = cli_dialect(optarg)) < 0) {
@@ -256,6 +272,14 @@ static void summary(const struct qs_stats *st, double secs, const char *query_pa
     if (st->oversized)
         fprintf(stderr, "qsplit: %llu records over --max-record passed through unsplit\n",
                 (unsigned long long)st->oversized);
+    if (st->statements > st->sql_records)
+        fprintf(stderr, "qsplit: %llu statements (records with a batch carry several)\n",
+                (unsigned long long)st->statements);
+    if (st->collapsed_comments)
+        fprintf(stderr,
+                "qsplit: %llu statements logged on one line hold a -- comment, which hides "
+                "the rest of the statement (docs/qhash.md)\n",
+                (unsigned long long)st->collapsed_comments);
     if (st->invalid_utf8)
         fprintf(stderr, "qsplit: %llu invalid UTF-8 bytes written as U+FFFD in query.log\n",
                 (unsigned long long)st->invalid_utf8);

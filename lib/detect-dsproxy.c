@@ -1,0 +1,58 @@
+/* detect-dsproxy.c — datasource-proxy's DefaultQueryLogEntryCreator:
+ *   Name:ds, Connection:1, Time:1, Success:True, Type:Prepared, Batch:False, QuerySize:1,
+ *   BatchSize:0, Query:["select …","select …"], Params:[(1,foo)]
+ * on one line, or (setMultiline) on four lines after a leading line break. Every
+ * statement of Query:[…] is hashed, its quotes included in what the QHash replaces;
+ * Params:[…] and the rest stay. Time is in milliseconds with the default stopwatch. */
+#include <string.h>
+
+#include "detect-int.h"
+
+/* colon: the ':' after "Time". */
+int qsp_det_dsproxy(struct qsp_det *d, size_t colon)
+{
+    const char *m = d->m;
+    size_t n = d->n, i = colon + 1;
+    int64_t ms;
+    if (!qsp_parse_uint(m, n, &i, &ms) ||
+        !(i < n && (m[i] == ',' || qsp_is_ws((unsigned char)m[i]))))
+        return QSP_DET_NO;
+    size_t lim = n - i > 4096 ? i + 4096 : n; /* Query follows within a few fields */
+    const char *q = qsp_find(m + i, lim - i, "Query:[\"", 8, 6);
+    if (!q)
+        return QSP_DET_NO;
+    size_t b = (size_t)(q - m) + 7; /* at the first '"' */
+    int64_t count = 1;
+    const char *qs = qsp_find(m + i, (size_t)(q - m) - i, "QuerySize:", 10, 5);
+    if (qs) {
+        size_t j = (size_t)(qs - m) + 10;
+        if (!qsp_parse_uint(m, n, &j, &count) || count < 1)
+            count = 1;
+    }
+    /* The list ends at the last "] before Params:[ (or the message's end). */
+    const char *params = qsp_find_last(m + b, n - b, "Params:[", 8);
+    size_t stop = params ? (size_t)(params - m) : n;
+    const char *close = qsp_find_last(m + b, stop - b, "\"]", 2);
+    if (!close)
+        return QSP_DET_NO;
+    size_t e = (size_t)(close - m) + 1; /* after the closing '"' */
+    d->out->took_ms = ms;
+    qsp_det_begin(d, QSP_SQL_DSPROXY);
+    /* Statements are joined by "\",\"" (no blank). With QuerySize of them, split at the
+     * separators that precede a statement keyword, never more than QuerySize-1. */
+    size_t s = b;
+    int64_t k = 1;
+    for (size_t p = b + 1; p + 3 < e && k < count; p++) {
+        if (m[p] != '"' || m[p + 1] != ',' || m[p + 2] != '"' ||
+            !qsp_sql_start(m + p + 3, e - p - 3))
+            continue;
+        int rc = qsp_det_add(d, s, p + 1, s + 1, p - s - 1, "");
+        if (rc < 0)
+            return rc;
+        s = p + 2;
+        p += 2;
+        k++;
+    }
+    int rc = qsp_det_add(d, s, e, s + 1, e - s - 2, "");
+    return rc < 0 ? rc : qsp_det_end(d);
+}
