@@ -2,8 +2,8 @@
  *   Name:ds, Connection:1, Time:1, Success:True, Type:Prepared, Batch:False, QuerySize:1,
  *   BatchSize:0, Query:["select …","select …"], Params:[(1,foo)]
  * on one line, or (setMultiline) on four lines after a leading line break. Every
- * statement of Query:[…] is hashed, its quotes included in what the QHash replaces;
- * Params:[…] and the rest stay. Time is in milliseconds with the default stopwatch. */
+ * statement of Query:[…] is hashed and replaced, its quotes stay; Params:[…] and the rest
+ * stay. Time is in milliseconds with the default stopwatch. */
 #include <string.h>
 
 #include "detect-int.h"
@@ -46,13 +46,13 @@ int qsp_det_dsproxy(struct qsp_det *d, size_t colon)
         if (m[p] != '"' || m[p + 1] != ',' || m[p + 2] != '"' ||
             !qsp_sql_start(m + p + 3, e - p - 3))
             continue;
-        int rc = qsp_det_add(d, s, p + 1, s + 1, p - s - 1, "");
+        int rc = qsp_det_add(d, s + 1, p, s + 1, p - s - 1, "");
         if (rc < 0)
             return rc;
         s = p + 2;
         p += 2;
         k++;
     }
-    int rc = qsp_det_add(d, s, e, s + 1, e - s - 2, "");
+    int rc = qsp_det_add(d, s + 1, e - 1, s + 1, e - s - 2, "");
     return rc < 0 ? rc : qsp_det_end(d);
 }

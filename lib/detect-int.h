@@ -40,6 +40,8 @@ int qsp_det_add(struct qsp_det *d, size_t from, size_t to, size_t sql_off, size_
 int qsp_det_add_rest(struct qsp_det *d, enum qsp_sql_kind kind, size_t from, size_t sql_off);
 /* Mark every statement so far as logged with its line breaks collapsed. */
 void qsp_det_mark_collapsed(struct qsp_det *d);
+/* The text after the last statement so far keeps its line breaks (see qsp_stmt). */
+void qsp_det_own_lines(struct qsp_det *d);
 /* Finish: QSP_DET_SQL when statements were added, else QSP_DET_NOSQL. */
 int qsp_det_end(struct qsp_det *d);
 
@@ -85,6 +87,8 @@ size_t qsp_stack_start(const char *m, size_t n, size_t from);
 /* The recognizers, each on d->m: see the file of each. */
 int qsp_det_mybatis(struct qsp_det *d, size_t colon);
 int qsp_det_boundsql(struct qsp_det *d, size_t colon);
+int qsp_det_mybatis_plus(struct qsp_det *d);
+int qsp_det_bare_sql(struct qsp_det *d);
 int qsp_det_p6spy(struct qsp_det *d, int strict);
 int qsp_det_hibernate_stdout(struct qsp_det *d);
 int qsp_det_hibernate_logger(struct qsp_det *d);

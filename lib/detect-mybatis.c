@@ -43,3 +43,58 @@ int qsp_det_boundsql(struct qsp_det *d, size_t colon)
         k++;
     return qsp_det_add_rest(d, QSP_SQL_BOUNDSQL, k, k);
 }
+
+/*
+ * MyBatis-Plus's p6spy formatter (com.baomidou.mybatisplus.extension.p6spy.P6SpyLogger):
+ * " Consume Time：N ms <now>\n Execute SQL：<sql collapsed to one line>", colons full-width
+ * (U+FF1A) or plain. A file p6spy wrote has no record prefixes, so one record may hold many
+ * entries: every "Execute SQL" line is a statement, the last "Consume Time" the duration.
+ */
+int qsp_det_mybatis_plus(struct qsp_det *d)
+{
+    static const char fw[] = "\xef\xbc\x9a"; /* U+FF1A FULLWIDTH COLON */
+    const char *m = d->m;
+    size_t n = d->n;
+    qsp_det_begin(d, QSP_SQL_P6SPY_CUSTOM);
+    for (size_t i = 0; i < n;) {
+        const char *nl = memchr(m + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - m) : n, j = i;
+        while (j < e && (m[j] == ' ' || m[j] == '\t'))
+            j++;
+        size_t k = j;
+        int64_t ms;
+        if (qsp_has_prefix(m + j, e - j, "Execute SQL")) {
+            k = j + 11;
+        } else if (qsp_has_prefix(m + j, e - j, "Consume Time")) {
+            size_t t = j + 12;
+            t += qsp_has_prefix(m + t, e - t, fw) ? 3 : (t < e && m[t] == ':');
+            while (t < e && m[t] == ' ')
+                t++;
+            if (qsp_parse_uint(m, e, &t, &ms))
+                d->out->took_ms = ms;
+        }
+        if (k > j) {
+            if (qsp_has_prefix(m + k, e - k, fw))
+                k += 3;
+            else if (k < e && m[k] == ':')
+                k++;
+            else
+                k = j;
+        }
+        if (k > j) {
+            size_t se = e;
+            while (se > k && qsp_is_ws((unsigned char)m[se - 1]))
+                se--;
+            int rc = qsp_det_add(d, k, se, k, se - k, "");
+            if (rc < 0)
+                return rc;
+        }
+        i = e + 1;
+    }
+    if (d->ctx == NULL)
+        return QSP_DET_NO;
+    int rc = qsp_det_end(d);
+    if (rc == QSP_DET_SQL)
+        qsp_det_mark_collapsed(d);
+    return rc == QSP_DET_SQL ? rc : QSP_DET_NO;
+}

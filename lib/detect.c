@@ -226,7 +226,7 @@ int qsp_det_add(struct qsp_det *d, size_t from, size_t to, size_t off, size_t le
         c->st = g;
         c->cap = cap;
     }
-    c->st[c->nst++] = (struct qsp_stmt){from, to, off, len, sep, 0};
+    c->st[c->nst++] = (struct qsp_stmt){from, to, off, len, sep, 0, 0};
     return 1;
 }
 
@@ -276,9 +276,34 @@ void qsp_det_mark_collapsed(struct qsp_det *d)
         d->ctx->st[i].collapsed = 1;
 }
 
+void qsp_det_own_lines(struct qsp_det *d)
+{
+    if (d->ctx->nst)
+        d->ctx->st[d->ctx->nst - 1].own_lines = 1;
+}
+
 int qsp_det_end(struct qsp_det *d)
 {
     return d->ctx->nst ? QSP_DET_SQL : QSP_DET_NOSQL;
+}
+
+const char *qsp_sql_kind_name(enum qsp_sql_kind k)
+{
+    switch (k) {
+    case QSP_SQL_NONE: return "";
+    case QSP_SQL_MYBATIS: return "mybatis";
+    case QSP_SQL_BOUNDSQL: return "boundsql";
+    case QSP_SQL_P6SPY_SINGLE: return "p6spy-single";
+    case QSP_SQL_P6SPY_MULTI: return "p6spy-multi";
+    case QSP_SQL_P6SPY_CUSTOM: return "p6spy-custom";
+    case QSP_SQL_LOGGER: return "--sql-logger";
+    case QSP_SQL_REGEX: return "--sql-regex";
+    case QSP_SQL_HIBERNATE: return "hibernate";
+    case QSP_SQL_LOG4JDBC: return "log4jdbc";
+    case QSP_SQL_DSPROXY: return "datasource-proxy";
+    case QSP_SQL_BARE: return "bare-sql";
+    }
+    return "?";
 }
 
 /* ---- the detector ---------------------------------------------------------------------- */
@@ -506,6 +531,11 @@ static int builtins(struct qsp_det *d)
     if (d->n == 0)
         return QSP_DET_NO;
     unsigned char c0 = (unsigned char)d->m[0];
+    if (c0 == ' ' || c0 == 'C' || c0 == 'E') {
+        rc = qsp_det_mybatis_plus(d);
+        if (rc != QSP_DET_NO)
+            return rc;
+    }
     if (c0 == 'H' || c0 == 0x1b || c0 == 'S') {
         rc = qsp_det_hibernate_stdout(d);
         if (rc != QSP_DET_NO)
@@ -522,6 +552,8 @@ static int builtins(struct qsp_det *d)
     if (d->n > 14 && d->m[d->n - 1] == '}' &&
         qsp_find(d->m + d->n - 40 * (d->n > 40), d->n > 40 ? 40 : d->n, " msec}", 6, 1))
         return qsp_det_log4jdbc(d, 0);
+    if (!d->lgn || c0 == '\n' || c0 == '\r' || c0 == ' ')
+        return qsp_det_bare_sql(d);
     return QSP_DET_NO;
 }
 

@@ -19,6 +19,7 @@ enum qsp_sql_kind {
     QSP_SQL_HIBERNATE, /* "Hibernate: " show_sql, org.hibernate.SQL, SQL_SLOW */
     QSP_SQL_LOG4JDBC,  /* jdbc.sqlonly, jdbc.sqltiming, jdbc.audit (and log4jdbc-log4j2) */
     QSP_SQL_DSPROXY,   /* datasource-proxy: Query:["…","…"] */
+    QSP_SQL_BARE,      /* a message that is a statement, from a record with no logger */
 };
 
 /* One statement of a message. The console replaces msg[from .. to) by sep, then
@@ -29,6 +30,8 @@ struct qsp_stmt {
     size_t sql_off, sql_len;
     const char *sep; /* static string: "" or " | " */
     int collapsed;   /* logged with its line breaks collapsed (MyBatis, p6spy single-line) */
+    int own_lines;   /* the text after it is not its own (stdout glued to Hibernate's
+                      * statement): it keeps its line breaks */
 };
 
 /* Where the SQL is in a message: n statements in message order, non-overlapping. The text
@@ -71,6 +74,10 @@ void qsp_detect_ctx_free(struct qsp_detect_ctx **c);
  * statement), <0 on error. */
 int qsp_detect(const struct qsp_detector *d, struct qsp_detect_ctx *ctx, const char *logger,
                size_t logger_len, const char *msg, size_t msg_len, struct qsp_sql_span *out);
+
+/* A short name for a recognizer ("mybatis", "p6spy-single", "hibernate", …): what
+ * --explain prints. Never NULL. */
+const char *qsp_sql_kind_name(enum qsp_sql_kind k);
 
 /* Does this statement, logged on one line, hold a "--" comment outside quotes (which then
  * hides the rest of the statement as logged)? */

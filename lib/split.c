@@ -249,9 +249,9 @@ static int append_joined(struct qsp_buf *b, const char *t, size_t n)
 
 /*
  * console = head + the message with each statement's [from, to) replaced by its sep and
- * "QHash":"<hex>" + term. The text before, between and after the statements stays, on the
- * one console line: line breaks in it become blanks, up to a stack trace after the last
- * statement, which keeps its lines. Blanks ending the message go.
+ * "QHash":"<hex>" + term. The text before and between the statements stays on the one
+ * console line (line breaks in it become blanks), and so does the text after the last one
+ * as far as its first line goes; blanks ending the message go.
  */
 static int make_console(struct qs_splitter *s, const char *head, size_t head_len,
                         const char *msg, size_t msg_len, const struct qsp_sql_span *sp,
@@ -283,13 +283,20 @@ static int make_console(struct qs_splitter *s, const char *head, size_t head_len
                         msg[end - 1] == '\n'))
         end--;
     if (!rc && end > at) {
-        size_t st = qsp_stack_start(msg, end, at), j = st;
-        if (j < end) /* the trace keeps its line break */
-            while (j > at && (msg[j - 1] == '\n' || msg[j - 1] == '\r'))
-                j--;
-        rc = append_joined(b, msg + at, j - at);
+        /* The blanks right after the statement join what follows to its line (a timing
+         * on the next line, a location suffix); further lines, and a stack trace, keep
+         * their line breaks. */
+        size_t k = at;
+        int brk = 0;
+        while (k < end &&
+               (msg[k] == ' ' || msg[k] == '\t' || msg[k] == '\r' || msg[k] == '\n'))
+            brk |= msg[k++] == '\n';
+        if (brk && !sp->stmt[sp->n - 1].own_lines && qsp_stack_start(msg, end, at) > k)
+            rc = qsp_buf_append(b, " ", 1);
+        else
+            k = at;
         if (!rc)
-            rc = qsp_buf_append(b, msg + j, end - j);
+            rc = qsp_buf_append(b, msg + k, end - k);
     }
     if (!rc)
         rc = qsp_buf_append(b, term, term_len);
