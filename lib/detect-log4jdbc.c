@@ -196,8 +196,14 @@ int qsp_det_log4jdbc(struct qsp_det *d, int by_logger)
             b = (size_t)(nl - m) + 1;
     }
     int numbered = conn_number(m, e, &b);
-    if (qsp_has_prefix(m + b, e - b, "batching "))
-        return batch(d, b, e);
+    if (qsp_has_prefix(m + b, e - b, "batching ")) {
+        int64_t bms = -1;
+        size_t bt = timing(m, b, e, &bms);
+        int rc = batch(d, b, bt);
+        if (rc == QSP_DET_SQL && bt < e)
+            d->out->took_ms = bms;
+        return rc;
+    }
     if (numbered || is_audit) {
         int rc = audit(d, b, e);
         if (rc != QSP_DET_NO)

@@ -254,8 +254,11 @@ static size_t location_suffix(const char *m, size_t from, size_t n)
           qsp_has_suffix(m + k, j - k, ".scala") || qsp_has_suffix(m + k, j - k, ".groovy")))
         return n;
     k--; /* at '(' */
+    size_t paren = k;
     while (k > from && m[k - 1] != ' ' && m[k - 1] != '\t' && m[k - 1] != '\n')
         k--; /* pkg.Cls.method of %l */
+    if (k < paren && !memchr(m + k, '.', paren - k))
+        return n; /* f(a.java:1) in the statement */
     size_t b = k;
     while (b > from && (m[b - 1] == ' ' || m[b - 1] == '\t'))
         b--;
@@ -549,8 +552,9 @@ static int builtins(struct qsp_det *d)
     if (rc != QSP_DET_NO)
         return rc;
     /* log4jdbc under a logger name the layout hid: its timing ends the message. */
+    size_t tail = d->n > 40 ? d->n - 40 : 0;
     if (d->n > 14 && d->m[d->n - 1] == '}' &&
-        qsp_find(d->m + d->n - 40 * (d->n > 40), d->n > 40 ? 40 : d->n, " msec}", 6, 1))
+        qsp_find(d->m + tail, d->n - tail, " msec}", 6, 1))
         return qsp_det_log4jdbc(d, 0);
     if (!d->lgn || c0 == '\n' || c0 == '\r' || c0 == ' ')
         return qsp_det_bare_sql(d);

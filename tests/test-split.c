@@ -437,6 +437,263 @@ static void test_event(const struct qs_config *cfg)
     qs_config_free(&small);
 }
 
+#define B(lg) "2024-01-01 10:00:00.001  INFO 1 --- [main] " lg " : "
+
+/* Records of every family, in the default layout: what the console keeps around each
+ * statement, one QHash per statement of a batch, took_ms in query.log. */
+static const char
+    families
+        [] =
+            B("c.e.UserMapper.select") "==>  Preparing: SELECT id FROM t WHERE id = ?   "
+                                       "(BaseJdbcLogger.java:145)\n" B(
+                                           "jdbc.sqltiming") " com.zaxxer.hikari.pool."
+                                                             "ProxyStatement.executeQuery("
+                                                             "ProxyStatement.java:52)\n"
+                                                             "1. select * from board where "
+                                                             "bno = 1 \n"
+                                                             " {executed in 13 msec}\n" B(
+                                                                 "jdbc.sqlonly") "batching 2 "
+                                                                                 "statements:"
+                                                                                 "\n"
+                                                                                 "1:  insert "
+                                                                                 "into t "
+                                                                                 "values (1)\n"
+                                                                                 "2:  insert "
+                                                                                 "into t "
+                                                                                 "values "
+                                                                                 "(2)\n" B(
+                                                                                     "jdbc."
+                                                                                     "sqltimin"
+                                                                                     "g") "5. "
+                                                                                          "Pre"
+                                                                                          "par"
+                                                                                          "edS"
+                                                                                          "tat"
+                                                                                          "eme"
+                                                                                          "nt."
+                                                                                          "exe"
+                                                                                          "cut"
+                                                                                          "eQu"
+                                                                                          "ery"
+                                                                                          "() "
+                                                                                          "FAI"
+                                                                                          "LED"
+                                                                                          "! "
+                                                                                          "sel"
+                                                                                          "ect"
+                                                                                          " * "
+                                                                                          "fro"
+                                                                                          "m "
+                                                                                          "nop"
+                                                                                          "e "
+                                                                                          "{FA"
+                                                                                          "ILE"
+                                                                                          "D "
+                                                                                          "aft"
+                                                                                          "er "
+                                                                                          "2 "
+                                                                                          "mse"
+                                                                                          "c}"
+                                                                                          "\n"
+                                                                                          "jav"
+                                                                                          "a."
+                                                                                          "sql"
+                                                                                          ".SQ"
+                                                                                          "LSy"
+                                                                                          "nta"
+                                                                                          "xEr"
+                                                                                          "ror"
+                                                                                          "Exc"
+                                                                                          "ept"
+                                                                                          "ion"
+                                                                                          ": "
+                                                                                          "Tab"
+                                                                                          "le "
+                                                                                          "\"N"
+                                                                                          "OPE"
+                                                                                          "\" "
+                                                                                          "not"
+                                                                                          " fo"
+                                                                                          "und"
+                                                                                          "\n"
+                                                                                          "\ta"
+                                                                                          "t "
+                                                                                          "org"
+                                                                                          ".h2"
+                                                                                          ".me"
+                                                                                          "ssa"
+                                                                                          "ge."
+                                                                                          "DbE"
+                                                                                          "xce"
+                                                                                          "pti"
+                                                                                          "on."
+                                                                                          "get"
+                                                                                          "(Db"
+                                                                                          "Exc"
+                                                                                          "ept"
+                                                                                          "ion"
+                                                                                          ".ja"
+                                                                                          "va:"
+                                                                                          "2)"
+                                                                                          "\n" B(
+                                                                                              "n.t.d.l.l.SLF4JQueryLoggingListener") "Name:ds, Connection:3, Time:1, Success:True, Type:Prepared, Batch:True, QuerySize:2, "
+                                                                                                                                     "BatchSize:2, Query:[\"insert into a values (?)\",\"insert into b values (?)\"], "
+                                                                                                                                     "Params:[(1),(2)]\n" B(
+                                                                                                                                         "org.hibernate.SQL") "\n"
+                                                                                                                                                              "    select\n"
+                                                                                                                                                              "        u1_0.id \n"
+                                                                                                                                                              "    from\n"
+                                                                                                                                                              "        users u1_0\n" B(
+                                                                                                                                                                  "c.e.Mapper") "==>  Preparing: UPDATE t SET a = ?, -- note b = ? "
+                                                                                                                                                                                "WHERE id = ?\n";
+
+static void hex_of(const char *sql, char hex[33])
+{
+    struct qs_hasher *h = NULL;
+    qs_hasher_new(&h, NULL);
+    qs_hasher_qhash(h, sql, strlen(sql), 0, hex);
+    qs_hasher_free(&h);
+}
+
+static void test_families(void)
+{
+    struct qs_config *cfg = NULL;
+    CHECK_INT(qs_config_new(&cfg, NULL), 0);
+    CHECK_INT(qs_config_set_flags(cfg, QS_FIELD_TOOK_MS), 0);
+    struct capture c;
+    CHECK_INT(run(cfg, families, sizeof families - 1, 0, &c), 0);
+    static const char *const sqls[] = {
+        "SELECT id FROM t WHERE id = ?",
+        "select * from board where bno = 1",
+        "insert into t values (1)",
+        "insert into t values (2)",
+        "select * from nope",
+        "insert into a values (?)",
+        "insert into b values (?)",
+        "select\n        u1_0.id \n    from\n        users u1_0",
+        "UPDATE t SET a = ?, -- note b = ? WHERE id = ?"};
+    char h[9][33];
+    for (int i = 0; i < 9; i++)
+        hex_of(sqls[i], h[i]);
+    char want[4096];
+    snprintf(want, sizeof want,
+             B("c.e.UserMapper.select") "==>  Preparing: \"QHash\":\"%s\"   "
+                                        "(BaseJdbcLogger.java:145)\n" B(
+                                            "jdbc.sqltiming") " com.zaxxer.hikari.pool."
+                                                              "ProxyStatement.executeQuery("
+                                                              "ProxyStatement.java:52) 1. "
+                                                              "\"QHash\":\"%s\" {executed in "
+                                                              "13 msec}\n" B("jdbc.sqlonly") "batching 2 statements: 1:  \"QHash\":\"%s\" 2:  \"QHash\":\"%s\"\n" B(
+                                                                  "jdbc.sqltiming") "5. "
+                                                                                    "PreparedS"
+                                                                                    "tatement."
+                                                                                    "executeQu"
+                                                                                    "ery() "
+                                                                                    "FAILED! "
+                                                                                    "\"QHash\""
+                                                                                    ":\"%s\" "
+                                                                                    "{FAILED "
+                                                                                    "after 2 "
+                                                                                    "msec}\n"
+                                                                                    "java.sql."
+                                                                                    "SQLSyntax"
+                                                                                    "ErrorExce"
+                                                                                    "ption: "
+                                                                                    "Table "
+                                                                                    "\"NOPE\" "
+                                                                                    "not "
+                                                                                    "found\n"
+                                                                                    "\tat "
+                                                                                    "org.h2."
+                                                                                    "message."
+                                                                                    "DbExcepti"
+                                                                                    "on.get("
+                                                                                    "DbExcepti"
+                                                                                    "on.java:"
+                                                                                    "2)\n" B(
+                                                                                        "n.t."
+                                                                                        "d.l."
+                                                                                        "l."
+                                                                                        "SLF4J"
+                                                                                        "Query"
+                                                                                        "Loggi"
+                                                                                        "ngLis"
+                                                                                        "tene"
+                                                                                        "r") "Name:ds, Connection:3, Time:1, Success:True, Type:Prepared, Batch:True, "
+                                                                                             "QuerySize:2, BatchSize:2, Query:[\"\"QHash\":\"%s\"\",\"\"QHash\":\"%s\"\"], "
+                                                                                             "Params:[(1),(2)]\n" B("org.hibernate.SQL") "\"QHash\":\"%s\"\n" B(
+                                                                                                 "c.e.Mapper") "==>  Preparing: \"QHash\":\"%s\"\n",
+             h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8]);
+    CHECK_STR(c.console, want);
+    if (strcmp(c.console, want) != 0)
+        fprintf(stderr, "console:\n%s\nwanted:\n%s\n", c.console, want);
+    /* query.log: one line per statement, in order, the duration where the log states it */
+    static const long long took[] = {-1, 13, -1, -1, 2, 1, 1, -1, -1};
+    const char *q = c.query;
+    for (int i = 0; i < 9; i++) {
+        const char *nl = strchr(q, '\n');
+        CHECK(nl != NULL);
+        if (!nl)
+            break;
+        char qh[33], sql[256];
+        size_t n = 0;
+        CHECK_INT(qs_query_record_parse(q, (size_t)(nl - q + 1), qh, sql, sizeof sql, &n), 0);
+        CHECK_STR(qh, h[i]);
+        CHECK_MEM(sql, n, sqls[i], strlen(sqls[i]));
+        char key[40];
+        snprintf(key, sizeof key, ",\"took_ms\":%lld}", took[i]);
+        const char *k = strstr(q, "\"took_ms\"");
+        CHECK(took[i] < 0 ? (k == NULL || k > nl) : strstr(q, key) == nl - strlen(key));
+        q = nl + 1;
+    }
+    CHECK_INT(*q, 0);
+    /* the batch record's qhash is its first statement's */
+    CHECK(strstr(c.log, h[2]) != NULL && strstr(c.log, h[3]) == NULL);
+    struct qs_splitter *sp = NULL;
+    CHECK_INT(qs_splitter_new(&sp, cfg, NULL, NULL, NULL), 0);
+    CHECK_INT(qs_splitter_feed(sp, families, sizeof families - 1, NULL), 0);
+    CHECK_INT(qs_splitter_finish(sp, NULL), 0);
+    struct qs_stats st;
+    qs_splitter_get_stats(sp, &st);
+    CHECK_INT(st.sql_records, 7);
+    CHECK_INT(st.statements, 9);
+    CHECK_INT(st.query_records, 9);
+    CHECK_INT(st.collapsed_comments, 1);
+    qs_splitter_free(&sp);
+    capture_free(&c);
+    test_chunking(cfg, families, sizeof families - 1);
+
+    /* --sql-regex replaces its group only: what follows stays */
+    CHECK_INT(qs_config_add_sql_regex(cfg, "Executing SQL \\[(?<sql>[^\\]]*)\\]", NULL), 0);
+    static const char rx[] = B("o.s.j.c.JdbcTemplate") "Executing SQL [select 1] took 3 ms\n";
+    CHECK_INT(run(cfg, rx, sizeof rx - 1, 0, &c), 0);
+    hex_of("select 1", h[0]);
+    snprintf(want, sizeof want,
+             B("o.s.j.c.JdbcTemplate") "Executing SQL [\"QHash\":\"%s\"] took 3 ms\n", h[0]);
+    CHECK_STR(c.console, want);
+    capture_free(&c);
+
+    /* events carry batches too */
+    CHECK_INT(qs_splitter_new(&sp, cfg, NULL, NULL, NULL), 0);
+    const char *msg =
+        "batching 2 statements:\n1:  insert into t values (1)\n2:  insert into t values (2)";
+    struct qs_event ev = {.logger = "jdbc.sqlonly",
+                          .logger_len = 12,
+                          .message = msg,
+                          .message_len = strlen(msg)};
+    const char *console, *query;
+    size_t clen, qlen;
+    CHECK_INT(qs_splitter_event(sp, &ev, &console, &clen, &query, &qlen, NULL), 1);
+    hex_of("insert into t values (1)", h[0]);
+    hex_of("insert into t values (2)", h[1]);
+    snprintf(want, sizeof want,
+             "batching 2 statements: 1:  \"QHash\":\"%s\" 2:  \"QHash\":\"%s\"", h[0], h[1]);
+    CHECK_MEM(console, clen, want, strlen(want));
+    CHECK(query && memchr(query, '\n', qlen) != query + qlen - 1); /* two lines */
+    qs_splitter_free(&sp);
+    qs_config_free(&cfg);
+}
+
 int main(void)
 {
     struct qs_config *cfg = NULL;
@@ -444,6 +701,7 @@ int main(void)
     CHECK_INT(qs_config_new(&cfg, &err), 0);
     test_sample(cfg);
     test_chunking(cfg, sample, sizeof sample - 1);
+    test_families();
     const char *src = getenv("QS_SOURCE_ROOT");
     char path[4096];
     snprintf(path, sizeof path, "%s/examples/logs/console.log", src ? src : ".");
