@@ -437,115 +437,51 @@ static void test_event(const struct qs_config *cfg)
     qs_config_free(&small);
 }
 
-#define B(lg) "2024-01-01 10:00:00.001  INFO 1 --- [main] " lg " : "
+#define PFX "2024-01-01 10:00:00.001  INFO 1 --- [main] "
 
 /* Records of every family, in the default layout: what the console keeps around each
  * statement, one QHash per statement of a batch, took_ms in query.log. */
-static const char
-    families
-        [] =
-            B("c.e.UserMapper.select") "==>  Preparing: SELECT id FROM t WHERE id = ?   "
-                                       "(BaseJdbcLogger.java:145)\n" B(
-                                           "jdbc.sqltiming") " com.zaxxer.hikari.pool."
-                                                             "ProxyStatement.executeQuery("
-                                                             "ProxyStatement.java:52)\n"
-                                                             "1. select * from board where "
-                                                             "bno = 1 \n"
-                                                             " {executed in 13 msec}\n" B(
-                                                                 "jdbc.sqlonly") "batching 2 "
-                                                                                 "statements:"
-                                                                                 "\n"
-                                                                                 "1:  insert "
-                                                                                 "into t "
-                                                                                 "values (1)\n"
-                                                                                 "2:  insert "
-                                                                                 "into t "
-                                                                                 "values "
-                                                                                 "(2)\n" B(
-                                                                                     "jdbc."
-                                                                                     "sqltimin"
-                                                                                     "g") "5. "
-                                                                                          "Pre"
-                                                                                          "par"
-                                                                                          "edS"
-                                                                                          "tat"
-                                                                                          "eme"
-                                                                                          "nt."
-                                                                                          "exe"
-                                                                                          "cut"
-                                                                                          "eQu"
-                                                                                          "ery"
-                                                                                          "() "
-                                                                                          "FAI"
-                                                                                          "LED"
-                                                                                          "! "
-                                                                                          "sel"
-                                                                                          "ect"
-                                                                                          " * "
-                                                                                          "fro"
-                                                                                          "m "
-                                                                                          "nop"
-                                                                                          "e "
-                                                                                          "{FA"
-                                                                                          "ILE"
-                                                                                          "D "
-                                                                                          "aft"
-                                                                                          "er "
-                                                                                          "2 "
-                                                                                          "mse"
-                                                                                          "c}"
-                                                                                          "\n"
-                                                                                          "jav"
-                                                                                          "a."
-                                                                                          "sql"
-                                                                                          ".SQ"
-                                                                                          "LSy"
-                                                                                          "nta"
-                                                                                          "xEr"
-                                                                                          "ror"
-                                                                                          "Exc"
-                                                                                          "ept"
-                                                                                          "ion"
-                                                                                          ": "
-                                                                                          "Tab"
-                                                                                          "le "
-                                                                                          "\"N"
-                                                                                          "OPE"
-                                                                                          "\" "
-                                                                                          "not"
-                                                                                          " fo"
-                                                                                          "und"
-                                                                                          "\n"
-                                                                                          "\ta"
-                                                                                          "t "
-                                                                                          "org"
-                                                                                          ".h2"
-                                                                                          ".me"
-                                                                                          "ssa"
-                                                                                          "ge."
-                                                                                          "DbE"
-                                                                                          "xce"
-                                                                                          "pti"
-                                                                                          "on."
-                                                                                          "get"
-                                                                                          "(Db"
-                                                                                          "Exc"
-                                                                                          "ept"
-                                                                                          "ion"
-                                                                                          ".ja"
-                                                                                          "va:"
-                                                                                          "2)"
-                                                                                          "\n" B(
-                                                                                              "n.t.d.l.l.SLF4JQueryLoggingListener") "Name:ds, Connection:3, Time:1, Success:True, Type:Prepared, Batch:True, QuerySize:2, "
-                                                                                                                                     "BatchSize:2, Query:[\"insert into a values (?)\",\"insert into b values (?)\"], "
-                                                                                                                                     "Params:[(1),(2)]\n" B(
-                                                                                                                                         "org.hibernate.SQL") "\n"
-                                                                                                                                                              "    select\n"
-                                                                                                                                                              "        u1_0.id \n"
-                                                                                                                                                              "    from\n"
-                                                                                                                                                              "        users u1_0\n" B(
-                                                                                                                                                                  "c.e.Mapper") "==>  Preparing: UPDATE t SET a = ?, -- note b = ? "
-                                                                                                                                                                                "WHERE id = ?\n";
+static const char families[] = PFX
+    "c.e.UserMapper.select : "
+    "==>  Preparing: SELECT id FROM t WHERE id = ?   (BaseJdbcLogger.java:145)\n" PFX
+    "jdbc.sqltiming : "
+    " com.zaxxer.hikari.pool.ProxyStatement.executeQuery(ProxyStatement.java:52)\n"
+    "1. select * from board where bno = 1 \n"
+    " {executed in 13 msec}\n" PFX "jdbc.sqlonly : "
+    "batching 2 statements:\n"
+    "1:  insert into t values (1)\n"
+    "2:  insert into t values (2)\n" PFX "jdbc.sqltiming : "
+    "5. PreparedStatement.executeQuery() FAILED! select * from nope {FAILED after 2 msec}\n"
+    "java.sql.SQLSyntaxErrorException: Table \"NOPE\" not found\n"
+    "\tat org.h2.message.DbException.get(DbException.java:2)\n" PFX
+    "n.t.d.l.l.SLF4JQueryLoggingListener : "
+    "Name:ds, Connection:3, Time:1, Success:True, Type:Prepared, Batch:True, QuerySize:2, "
+    "BatchSize:2, Query:[\"insert into a values (?)\",\"insert into b values (?)\"], "
+    "Params:[(1),(2)]\n" PFX "org.hibernate.SQL : "
+    "\n"
+    "    select\n"
+    "        u1_0.id \n"
+    "    from\n"
+    "        users u1_0\n" PFX "c.e.Mapper : "
+    "==>  Preparing: UPDATE t SET a = ?, -- note b = ? WHERE id = ?\n";
+
+/* What the console of families must be, the QHashes filled in. */
+static const char families_console[] = PFX
+    "c.e.UserMapper.select : "
+    "==>  Preparing: \"QHash\":\"%s\"   (BaseJdbcLogger.java:145)\n" PFX "jdbc.sqltiming : "
+    " com.zaxxer.hikari.pool.ProxyStatement.executeQuery(ProxyStatement.java:52) "
+    "1. \"QHash\":\"%s\" {executed in 13 msec}\n" PFX "jdbc.sqlonly : "
+    "batching 2 statements: 1:  \"QHash\":\"%s\" 2:  \"QHash\":\"%s\"\n" PFX
+    "jdbc.sqltiming : "
+    "5. PreparedStatement.executeQuery() FAILED! \"QHash\":\"%s\" {FAILED after 2 msec}\n"
+    "java.sql.SQLSyntaxErrorException: Table \"NOPE\" not found\n"
+    "\tat org.h2.message.DbException.get(DbException.java:2)\n" PFX
+    "n.t.d.l.l.SLF4JQueryLoggingListener : "
+    "Name:ds, Connection:3, Time:1, Success:True, Type:Prepared, Batch:True, QuerySize:2, "
+    "BatchSize:2, Query:[\"\"QHash\":\"%s\"\",\"\"QHash\":\"%s\"\"], Params:[(1),(2)]\n" PFX
+    "org.hibernate.SQL : "
+    "\"QHash\":\"%s\"\n" PFX "c.e.Mapper : "
+    "==>  Preparing: \"QHash\":\"%s\"\n";
 
 static void hex_of(const char *sql, char hex[33])
 {
@@ -576,54 +512,8 @@ static void test_families(void)
     for (int i = 0; i < 9; i++)
         hex_of(sqls[i], h[i]);
     char want[4096];
-    snprintf(want, sizeof want,
-             B("c.e.UserMapper.select") "==>  Preparing: \"QHash\":\"%s\"   "
-                                        "(BaseJdbcLogger.java:145)\n" B(
-                                            "jdbc.sqltiming") " com.zaxxer.hikari.pool."
-                                                              "ProxyStatement.executeQuery("
-                                                              "ProxyStatement.java:52) 1. "
-                                                              "\"QHash\":\"%s\" {executed in "
-                                                              "13 msec}\n" B("jdbc.sqlonly") "batching 2 statements: 1:  \"QHash\":\"%s\" 2:  \"QHash\":\"%s\"\n" B(
-                                                                  "jdbc.sqltiming") "5. "
-                                                                                    "PreparedS"
-                                                                                    "tatement."
-                                                                                    "executeQu"
-                                                                                    "ery() "
-                                                                                    "FAILED! "
-                                                                                    "\"QHash\""
-                                                                                    ":\"%s\" "
-                                                                                    "{FAILED "
-                                                                                    "after 2 "
-                                                                                    "msec}\n"
-                                                                                    "java.sql."
-                                                                                    "SQLSyntax"
-                                                                                    "ErrorExce"
-                                                                                    "ption: "
-                                                                                    "Table "
-                                                                                    "\"NOPE\" "
-                                                                                    "not "
-                                                                                    "found\n"
-                                                                                    "\tat "
-                                                                                    "org.h2."
-                                                                                    "message."
-                                                                                    "DbExcepti"
-                                                                                    "on.get("
-                                                                                    "DbExcepti"
-                                                                                    "on.java:"
-                                                                                    "2)\n" B(
-                                                                                        "n.t."
-                                                                                        "d.l."
-                                                                                        "l."
-                                                                                        "SLF4J"
-                                                                                        "Query"
-                                                                                        "Loggi"
-                                                                                        "ngLis"
-                                                                                        "tene"
-                                                                                        "r") "Name:ds, Connection:3, Time:1, Success:True, Type:Prepared, Batch:True, "
-                                                                                             "QuerySize:2, BatchSize:2, Query:[\"\"QHash\":\"%s\"\",\"\"QHash\":\"%s\"\"], "
-                                                                                             "Params:[(1),(2)]\n" B("org.hibernate.SQL") "\"QHash\":\"%s\"\n" B(
-                                                                                                 "c.e.Mapper") "==>  Preparing: \"QHash\":\"%s\"\n",
-             h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8]);
+    snprintf(want, sizeof want, families_console, h[0], h[1], h[2], h[3], h[4], h[5], h[6],
+             h[7], h[8]);
     CHECK_STR(c.console, want);
     if (strcmp(c.console, want) != 0)
         fprintf(stderr, "console:\n%s\nwanted:\n%s\n", c.console, want);
@@ -665,11 +555,11 @@ static void test_families(void)
 
     /* --sql-regex replaces its group only: what follows stays */
     CHECK_INT(qs_config_add_sql_regex(cfg, "Executing SQL \\[(?<sql>[^\\]]*)\\]", NULL), 0);
-    static const char rx[] = B("o.s.j.c.JdbcTemplate") "Executing SQL [select 1] took 3 ms\n";
+    static const char rx[] = PFX "o.s.j.c.JdbcTemplate : Executing SQL [select 1] took 3 ms\n";
     CHECK_INT(run(cfg, rx, sizeof rx - 1, 0, &c), 0);
     hex_of("select 1", h[0]);
     snprintf(want, sizeof want,
-             B("o.s.j.c.JdbcTemplate") "Executing SQL [\"QHash\":\"%s\"] took 3 ms\n", h[0]);
+             PFX "o.s.j.c.JdbcTemplate : Executing SQL [\"QHash\":\"%s\"] took 3 ms\n", h[0]);
     CHECK_STR(c.console, want);
     capture_free(&c);
 
