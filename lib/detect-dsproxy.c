@@ -33,8 +33,8 @@ int qsp_det_dsproxy(struct qsp_det *d, size_t colon)
     const char *params = qsp_find_last(m + b, n - b, "Params:[", 8);
     size_t stop = params ? (size_t)(params - m) : n;
     const char *close = qsp_find_last(m + b, stop - b, "\"]", 2);
-    if (!close)
-        return QSP_DET_NO;
+    if (!close || (size_t)(close - m) <= b)
+        return QSP_DET_NO;              /* Query:["] : the opening quote is no closing one */
     size_t e = (size_t)(close - m) + 1; /* after the closing '"' */
     d->out->took_ms = ms;
     qsp_det_begin(d, QSP_SQL_DSPROXY);
