@@ -67,6 +67,14 @@ static int blank(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
+static int hex32(const char *p)
+{
+    for (int i = 0; i < QS_HASH_HEX_LEN; i++)
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
 /* The QHash tokens of a console record, in order, into hashes (33 bytes each); their count. */
 static size_t tokens(const char *c, size_t n, char *hashes, size_t max)
 {
@@ -77,7 +85,7 @@ static size_t tokens(const char *c, size_t n, char *hashes, size_t max)
         if (!p || (size_t)(p - c) + 9 + QS_HASH_HEX_LEN + 1 > n)
             break;
         size_t at = (size_t)(p - c);
-        if (c[at + 9 + QS_HASH_HEX_LEN] == '"' && k < max) {
+        if (c[at + 9 + QS_HASH_HEX_LEN] == '"' && hex32(p + 9) && k < max) {
             memcpy(hashes + k * (QS_HASH_HEX_LEN + 1), p + 9, QS_HASH_HEX_LEN);
             hashes[k * (QS_HASH_HEX_LEN + 1) + QS_HASH_HEX_LEN] = '\0';
             k++;

@@ -241,6 +241,11 @@ static void test_loggers_and_regexes(void)
             "", "select 1");
     DEXPECT("com.example.sql.Spy", "Mon|3|statement|connection7|select 2",
             QSP_SQL_P6SPY_CUSTOM, "Mon|3|statement|connection7|", "", "select 2");
+    /* ... and so do the other tools' metadata: a timing, a location suffix */
+    DEXPECT("com.example.sql.Timed", "select 1 \n {executed in 3 msec}", QSP_SQL_LOG4JDBC, "",
+            "", "select 1");
+    DEXPECT("com.example.sql.Loc", "select 2   (Dao.java:12)", QSP_SQL_LOGGER, "", "",
+            "select 2");
     expect_len(__LINE__, d, c, "com.example.sql.Spy", "1|0|commit|connection7|", 23,
                QSP_SQL_NONE, "", "", NULL, 0);
     expect_len(__LINE__, d, c, "org.hibernate.SQL", " \r\n ", 4, QSP_SQL_NONE, "", "", NULL,
