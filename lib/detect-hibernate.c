@@ -72,6 +72,10 @@ int qsp_det_hibernate_stdout(struct qsp_det *d)
 {
     const char *m = d->m;
     size_t n = d->n;
+    /* show_sql prints to stdout: a line of its own, no logger. "Hibernate: …" in another
+     * logger's message is that logger's text. */
+    if (d->lgn && !d->trusted)
+        return QSP_DET_NO;
     if (qsp_has_prefix(m, n, "Hibernate:") && n > 10 && qsp_is_ws((unsigned char)m[10])) {
         /* "Hibernate: " + statement; with format_sql the statement starts on the next
          * line, and a pasted log may have lost the blank before that line break. */

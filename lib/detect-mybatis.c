@@ -21,6 +21,20 @@ int qsp_det_mybatis(struct qsp_det *d, size_t colon)
     }
     if (!spaces || j < 2 || m[j - 1] != '>' || m[j - 2] != '=')
         return QSP_DET_NO;
+    /* BaseJdbcLogger's prefix opens the message: "Row: 1, ==>  Preparing: …" is data.
+     * Where the layout left some of its text before the message ("159 -- ", "DEBUG
+     * findOne(BaseJdbcLogger.java:159) - "), a separator ends it; a message that opens with
+     * MyBatis's own arrow ("<==  Row: …", "==> Parameters: …") is data after it. */
+    size_t a = j - 2;
+    while (a > 0 && m[a - 1] == '=')
+        a--;
+    size_t p = a, s = 0;
+    while (p > 0 && (m[p - 1] == ' ' || m[p - 1] == '\t'))
+        p--;
+    while (s < a && (m[s] == ' ' || m[s] == '\t'))
+        s++;
+    if (p > 0 && (p == a || !strchr(":->]|", m[p - 1]) || m[s] == '<' || m[s] == '='))
+        return QSP_DET_NO;
     size_t keep = colon + 2;
     int rc = qsp_det_add_rest(d, QSP_SQL_MYBATIS, keep, keep);
     if (rc == QSP_DET_SQL)

@@ -225,6 +225,8 @@ static int p6spy_line(struct qsp_det *d, int strict)
     }
     if (!cat)
         return QSP_DET_NOSQL; /* commit, rollback, result, resultset */
+    if (strict && !qsp_sql_start(m + r, n - r))
+        return QSP_DET_NO; /* p6spy's shape in another logger's message, without SQL */
     int rc;
     if (conn == 2) {
         size_t k = qsp_p6spy_split_pair(m + r, n - r, '|');
@@ -287,6 +289,8 @@ static int p6spy_multi(struct qsp_det *d, int strict)
         e--;
     if (e > b && m[e - 1] == ';')
         e--;
+    if (strict && !qsp_sql_start(m + b, e - b))
+        return QSP_DET_NO;
     size_t sp = qsp_p6spy_split_pair(m + b, e - b, '\n');
     return pick_pair(d, QSP_SQL_P6SPY_MULTI, keep, sep, b, e - b, sp);
 }

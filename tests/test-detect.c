@@ -81,9 +81,23 @@ static void test_mybatis(void)
     NONE(MAPPER, ">  Preparing: SELECT 1");
     NONE("o.s.w.s.DispatcherServlet", "Completed 200 OK");
     NONE("", "");
-    /* A later marker counts when an earlier "Preparing: " is not one. */
-    EXPECT(MAPPER, "Preparing: x ==>  Preparing: SELECT 2", QSP_SQL_MYBATIS,
-           "Preparing: x ==>  Preparing: ", "", "SELECT 2");
+    /* BaseJdbcLogger's arrow opens the message: a marker inside data is data. */
+    NONE(MAPPER, "Preparing: x ==>  Preparing: SELECT 2");
+    NONE(MAPPER, "<==        Row: 1, ==>  Preparing: DROP TABLE memo");
+    NONE(MAPPER, "==> Parameters: Preparing: lunch(String)");
+    /* ... unless the layout left some of its text before the message, ended by a
+     * separator. A later marker counts when an earlier "Preparing: " is not one. */
+    EXPECT(MAPPER, "159 -- ==>  Preparing: SELECT 1", QSP_SQL_MYBATIS,
+           "159 -- ==>  Preparing: ", "", "SELECT 1");
+    EXPECT(MAPPER, "DEBUG findOne(BaseJdbcLogger.java:159) - ==>  Preparing: select 1",
+           QSP_SQL_MYBATIS, "DEBUG findOne(BaseJdbcLogger.java:159) - ==>  Preparing: ", "",
+           "select 1");
+    NONE(MAPPER, "==> Parameters: x - ==>  Preparing: SELECT 1");
+    EXPECT("", "[DEBUG][c.e.M][query][63] -> ==>  Preparing: SELECT 2", QSP_SQL_MYBATIS,
+           "[DEBUG][c.e.M][query][63] -> ==>  Preparing: ", "", "SELECT 2");
+    EXPECT("", "x Preparing: y - ==>  Preparing: SELECT 3", QSP_SQL_MYBATIS,
+           "x Preparing: y - ==>  Preparing: ", "", "SELECT 3");
+    NONE("", "Row: 1, ==>  Preparing: DROP TABLE memo");
     static const char bad[] = "==>  Preparing: SELECT '\xff\xfe\0x' FROM t";
     expect_len(__LINE__, bi, bictx, MAPPER, bad, sizeof bad - 1, QSP_SQL_MYBATIS,
                "==>  Preparing: ", "", "SELECT '\xff\xfe\0x' FROM t", 20);
@@ -268,8 +282,8 @@ static void test_loggers_and_regexes(void)
                "select '\xff\xc3\0' from t", 19);
     /* An empty group is no SQL; the next recognizer may still find some. */
     expect_len(__LINE__, d, c, "x", "Executing SQL []", 16, QSP_SQL_NONE, "", "", NULL, 0);
-    DEXPECT("x", "Executing SQL [ ] ==>  Preparing: select 3", QSP_SQL_MYBATIS,
-            "Executing SQL [ ] ==>  Preparing: ", "", "select 3");
+    DEXPECT("x", "Executing SQL [ ] boundSql: select 3", QSP_SQL_BOUNDSQL,
+            "Executing SQL [ ] boundSql: ", "", "select 3");
     /* Built-ins still run after the configured rules. */
     DEXPECT(MAPPER, "==>  Preparing: select 4", QSP_SQL_MYBATIS, "==>  Preparing: ", "",
             "select 4");
@@ -413,6 +427,10 @@ static void test_p6spy_more(void)
           QSP_SQL_P6SPY_SINGLE, 12, "select 3");
     NOSTMT("p6spy", "autocommit(true)|x|1ms|commit|connection5|");
     NOSTMT("c.e.Table", "a|b|c|connection5|select 1"); /* no category */
+    /* p6spy's shape from another logger needs a statement after it */
+    NOSTMT("c.e.csv.Exporter", "12|34|statement|connection 5|exported rows");
+    NOSTMT("c.e.csv.Exporter",
+           "#12 | took 3ms | statement | connection 5| url x\nrow 1\nrow 1;");
     /* StdoutLogger with a dateformat: trusted on a line of its own, not from other loggers */
     STMTS("", "Nov 20, 2023 14:03:01|3|statement|connection 7|" P6URL "|select 1|select 1",
           QSP_SQL_P6SPY_SINGLE, 3, "select 1");
@@ -441,6 +459,8 @@ static void test_hibernate(void)
     STMTS("", "\x1b[35m[Hibernate]\x1b[0m \x1b[34mselect\x1b[0m 1", QSP_SQL_HIBERNATE, -1,
           "\x1b[34mselect\x1b[0m 1");
     NOSTMT("c.e.Svc", "Hibernate: this is not sql");
+    /* show_sql prints on a line of its own: inside another logger's message it is text */
+    NOSTMT("c.e.health.DbHealth", "Hibernate: select 1 took 3 s, check the pool");
     NOSTMT("", "Hibernate: 6.4.4.Final");
     NOSTMT("", "Hibernate:");
     STMTS("org.hibernate.SQL", "\n    select\n        a.id \n    from\n        a a",
