@@ -584,6 +584,64 @@ static void test_families(void)
     qs_config_free(&cfg);
 }
 
+/* The option table: every option by name, its bounds enforced, errors naming it. */
+static void test_option_table(void)
+{
+    struct qs_config *cfg = NULL;
+    struct qs_error err = {0};
+    CHECK_INT(qs_config_new(&cfg, NULL), 0);
+    struct qs_option_info info;
+    size_t n = 0;
+    while (qs_option_info(n, &info) == 0) {
+        CHECK(info.name != NULL && info.help != NULL);
+        CHECK(info.type >= QS_OPT_BOOL && info.type <= QS_OPT_LIST);
+        CHECK((info.values != NULL) == (info.type == QS_OPT_ENUM || info.type == QS_OPT_LIST));
+        n++;
+    }
+    CHECK_INT(n, 11);
+    CHECK_INT(qs_option_info(n, &info), QS_ENOTFOUND);
+    CHECK_INT(qs_option_info(0, NULL), QS_EINVAL);
+
+    CHECK_INT(qs_config_set_option(cfg, "redact", "true", &err), 0);
+    CHECK_INT(qs_config_set_option(cfg, "dedupe", "on", &err), 0);
+    CHECK_INT(qs_config_set_option(cfg, "fields", "timestamp,took_ms", &err), 0);
+    CHECK_INT(qs_config_get_flags(cfg),
+              QS_FLAG_REDACT | QS_FLAG_DEDUPE | QS_FIELD_TIMESTAMP | QS_FIELD_TOOK_MS);
+    CHECK_INT(qs_config_set_option(cfg, "fields", "thread", &err), 0); /* replaces */
+    CHECK_INT(qs_config_set_option(cfg, "redact", "0", &err), 0);
+    CHECK_INT(qs_config_get_flags(cfg), QS_FLAG_DEDUPE | QS_FIELD_THREAD);
+    CHECK_INT(qs_config_set_option(cfg, "max-record", "8M", &err), 0);
+    CHECK_INT(qs_config_set_option(cfg, "dialect", "PostgreSQL", &err), 0);
+    CHECK_INT(qs_config_set_option(cfg, "sql-logger", "org.jooq*", &err), 0);
+    CHECK_INT(qs_config_set_option(cfg, "builtin", "no", &err), 0);
+    CHECK_INT(err.code, QS_OK);
+    /* refusals name the option */
+    static const char *const bad[][3] = {
+        {"max-record", "1000", "max-record: '1000'"},
+        {"max-record", "-5", "max-record"},
+        {"max-record", "2T", "max-record"},
+        {"dedupe-size", "0", "dedupe-size"},
+        {"dedupe", "maybe", "dedupe: 'maybe' is not true or false"},
+        {"dialect", "oracle", "dialect: unknown value 'oracle'"},
+        {"fields", "ts,nope", "fields: unknown value 'nope'"},
+        {"fields", "ts,,thread", "fields: unknown value ''"},
+        {"pattern", "(unclosed", "pattern: "},
+        {"sql-regex", "x(?<other>y)", "sql-regex: "},
+        {"p6spy-format", "%(nope)|%(sql)", "p6spy-format: p6spy format: unknown placeholder"},
+        {"no-such-option", "1", "unknown option 'no-such-option'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        qs_error_clear(&err);
+        CHECK_INT(qs_config_set_option(cfg, bad[i][0], bad[i][1], &err) < 0, 1);
+        if (strncmp(err.text, bad[i][2], strlen(bad[i][2])) != 0)
+            fprintf(stderr, "option %s=%s: message [%s]\n", bad[i][0], bad[i][1], err.text);
+        CHECK(strncmp(err.text, bad[i][2], strlen(bad[i][2])) == 0);
+    }
+    CHECK_INT(qs_config_set_option(NULL, "redact", "1", NULL), QS_EINVAL);
+    CHECK_INT(qs_config_set_option(cfg, "redact", NULL, NULL), QS_EINVAL);
+    qs_config_free(&cfg);
+}
+
 int main(void)
 {
     struct qs_config *cfg = NULL;
@@ -592,6 +650,7 @@ int main(void)
     test_sample(cfg);
     test_chunking(cfg, sample, sizeof sample - 1);
     test_families();
+    test_option_table();
     const char *src = getenv("QS_SOURCE_ROOT");
     char path[4096];
     snprintf(path, sizeof path, "%s/examples/logs/console.log", src ? src : ".");

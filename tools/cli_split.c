@@ -93,33 +93,6 @@ static int on_output(void *user, const struct qs_output *out)
     return 0;
 }
 
-static int parse_fields(const char *list, unsigned *flags)
-{
-    char *copy = strdup(list), *save = NULL;
-    int rc = copy ? 0 : -1;
-    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t;
-         t = strtok_r(NULL, ",", &save)) {
-        if (strcmp(t, "ts") == 0 || strcmp(t, "timestamp") == 0)
-            *flags |= QS_FIELD_TIMESTAMP;
-        else if (strcmp(t, "thread") == 0)
-            *flags |= QS_FIELD_THREAD;
-        else if (strcmp(t, "logger") == 0)
-            *flags |= QS_FIELD_LOGGER;
-        else if (strcmp(t, "fingerprint") == 0)
-            *flags |= QS_FIELD_FINGERPRINT;
-        else if (strcmp(t, "took_ms") == 0)
-            *flags |= QS_FIELD_TOOK_MS;
-        else {
-            cli_error("--fields: unknown field '%s' (known: ts, thread, logger, fingerprint, "
-                      "took_ms)",
-                      t);
-            rc = -1;
-        }
-    }
-    free(copy);
-    return rc;
-}
-
 /* Refuse to overwrite the input with the console output. */
 static int same_file(int a, int b)
 {
@@ -135,6 +108,17 @@ struct split_opts {
     int quiet, progress;
     unsigned file_mode; /* of the files created: console and query.log */
 };
+
+/* One core option; a refusal is printed as "--name: why" (the core's text starts with the
+ * name). */
+static int set_option(struct qs_config *cfg, const char *name, const char *value)
+{
+    struct qs_error err = {0};
+    if (qs_config_set_option(cfg, name, value, &err) == 0)
+        return 0;
+    cli_error("--%s", err.text);
+    return -1;
+}
 
 static int configure(struct qs_config *cfg, int argc, char **argv, struct split_opts *o)
 {
@@ -172,12 +156,11 @@ static int configure(struct qs_config *cfg, int argc, char **argv, struct split_
         {"p6spy-format", required_argument, 0, O_P6SPY_FORMAT},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    unsigned flags = 0;
-    struct qs_error err = {0};
-    size_t n;
-    int c, d;
+    const char *fields = NULL;
+    char *fields_buf = NULL;
+    int c, rc = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:o:qh", opts, NULL)) != -1) {
+    while (!rc && (c = getopt_long(argc, argv, "c:o:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'c': o->console_path = optarg; break;
         case 'o': o->query_path = optarg; break;
@@ -190,67 +173,49 @@ static int configure(struct qs_config *cfg, int argc, char **argv, struct split_
             unsigned long m = strtoul(optarg, &end, 8);
             if (errno || end == optarg || *end || !m || m > 0777 || optarg[0] == '-') {
                 cli_error("--file-mode: '%s' is not an octal mode such as 0640", optarg);
-                return EXIT_USAGE;
+                rc = -1;
+                break;
             }
             o->file_mode = (unsigned)m;
             break;
         }
-        case O_REDACT: flags |= QS_FLAG_REDACT; break;
-        case O_DEDUPE: flags |= QS_FLAG_DEDUPE; break;
-        case O_DEDUPE_SIZE:
-            if (cli_size(optarg, &n) || qs_config_set_limit(cfg, QS_LIMIT_DEDUPE_ENTRIES, n)) {
-                cli_error("--dedupe-size: '%s' is not a positive count", optarg);
-                return EXIT_USAGE;
-            }
-            break;
+        /* The core's options, by their names in its table (qs_config_set_option): the same
+         * names, types, bounds and messages as every other face. */
+        case O_REDACT: rc = set_option(cfg, "redact", "true"); break;
+        case O_DEDUPE: rc = set_option(cfg, "dedupe", "true"); break;
+        case O_DEDUPE_SIZE: rc = set_option(cfg, "dedupe-size", optarg); break;
         case O_FIELDS:
-            if (parse_fields(optarg, &flags))
-                return EXIT_USAGE;
-            break;
-        case O_PATTERN:
-            if (qs_config_set_record_pattern(cfg, optarg, &err)) {
-                cli_error("--pattern: %s", err.text);
-                return EXIT_USAGE;
+            /* repeated --fields add up, as they always did */
+            fields = fields ? fields : "";
+            {
+                size_t l = strlen(fields) + strlen(optarg) + 2;
+                char *joined = malloc(l);
+                if (!joined) {
+                    cli_error("out of memory");
+                    rc = -1;
+                    break;
+                }
+                snprintf(joined, l, "%s%s%s", fields, *fields ? "," : "", optarg);
+                free(fields_buf);
+                fields = fields_buf = joined;
             }
+            rc = set_option(cfg, "fields", fields);
             break;
-        case O_SQL_LOGGER:
-            if (qs_config_add_sql_logger(cfg, optarg, &err)) {
-                cli_error("--sql-logger: %s", err.text);
-                return EXIT_USAGE;
-            }
+        case O_PATTERN: rc = set_option(cfg, "pattern", optarg); break;
+        case O_SQL_LOGGER: rc = set_option(cfg, "sql-logger", optarg); break;
+        case O_SQL_REGEX: rc = set_option(cfg, "sql-regex", optarg); break;
+        case O_P6SPY_FORMAT: rc = set_option(cfg, "p6spy-format", optarg); break;
+        case O_NO_BUILTIN: rc = set_option(cfg, "builtin", "false"); break;
+        case O_DIALECT: rc = set_option(cfg, "dialect", optarg); break;
+        case O_MAX_RECORD: rc = set_option(cfg, "max-record", optarg); break;
+        default:
+            fputs("Try 'qsplit split --help'.\n", stderr);
+            rc = -1;
             break;
-        case O_SQL_REGEX:
-            if (qs_config_add_sql_regex(cfg, optarg, &err)) {
-                cli_error("--sql-regex: %s", err.text);
-                return EXIT_USAGE;
-            }
-            break;
-        case O_P6SPY_FORMAT:
-            if (qs_config_set_p6spy_format(cfg, optarg, &err)) {
-                cli_error("--p6spy-format: %s", err.text);
-                return EXIT_USAGE;
-            }
-            break;
-        case O_NO_BUILTIN: qs_config_set_builtin_detectors(cfg, 0); break;
-        case O_DIALECT:
-            if ((d = cli_dialect(optarg)) < 0) {
-                cli_error("--dialect: unknown dialect '%s' (default, mysql, postgres)",
-                          optarg);
-                return EXIT_USAGE;
-            }
-            qs_config_set_dialect(cfg, (unsigned)d);
-            break;
-        case O_MAX_RECORD:
-            if (cli_size(optarg, &n) || qs_config_set_limit(cfg, QS_LIMIT_RECORD_BYTES, n)) {
-                cli_error("--max-record: '%s' is not a size of at least 1K", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        default: fputs("Try 'qsplit split --help'.\n", stderr); return EXIT_USAGE;
         }
     }
-    qs_config_set_flags(cfg, flags);
-    return 0;
+    free(fields_buf);
+    return rc ? EXIT_USAGE : 0;
 }
 
 static void summary(const struct qs_stats *st, double secs, const char *query_path)

@@ -189,6 +189,36 @@ QS_EXPORT unsigned qs_config_get_flags(const struct qs_config *cfg);
 
 QS_EXPORT int qs_config_set_limit(struct qs_config *cfg, int which, size_t value);
 
+/* ---- options by name: one table for every face -------------------------------------- */
+
+#define QS_OPT_BOOL 1 /* true/false, 1/0, yes/no, on/off */
+#define QS_OPT_SIZE 2 /* a decimal count, K, M or G for 2^10, 2^20, 2^30; within [min, max] */
+#define QS_OPT_ENUM 3 /* one of values */
+#define QS_OPT_STRING 4 /* any text (a pattern, a logger name, a format) */
+#define QS_OPT_LIST 5   /* comma-separated names from values */
+
+/* What an option is. Every string is static. */
+struct qs_option_info {
+    const char *name;   /* "max-record": the CLI's flag without "--" */
+    int type;           /* QS_OPT_* */
+    int repeatable;     /* each value adds one (sql-logger, sql-regex) */
+    uint64_t min, max;  /* QS_OPT_SIZE bounds; QS_OPT_BOOL/ENUM: index bounds */
+    const char *values; /* QS_OPT_ENUM, QS_OPT_LIST: the names, comma-separated; else NULL */
+    const char *help;
+};
+
+/* The index-th option (0, 1, …); QS_ENOTFOUND past the last. */
+QS_EXPORT int qs_option_info(size_t index, struct qs_option_info *out);
+
+/*
+ * Set an option by name from its text, as the CLI, the pusher's YAML and the appender's
+ * setters give it: "max-record" "8M", "fields" "ts,took_ms", "builtin" "false", … An
+ * unknown name or a value of the wrong type or out of bounds is QS_EINVAL with a message
+ * that starts with the option's name. The setters above stay: this goes through them.
+ */
+QS_EXPORT int qs_config_set_option(struct qs_config *cfg, const char *name, const char *value,
+                                   struct qs_error *err);
+
 /* ---- the splitter ------------------------------------------------------------------ */
 
 #define QS_OUT_SQL 0x1u     /* this record carried SQL: console is rewritten, qhash is set */
