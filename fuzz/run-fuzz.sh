@@ -16,13 +16,12 @@
 # Seeds (all small): tests/data/layouts/*.log and record slices of examples/logs/ behind
 # control bytes (fuzz-split), query.log lines and logging events (fuzz-querylog), statements
 # from the example log and hand-written dialect cases (fuzz-normalize), tools/push/push.yaml
-# and variants (fuzz-pushconfig), Loki-like HTTP answers (fuzz-pushresponse), one message of
-# each recognized tool under its logger (fuzz-detect). The two pusher
+# and variants (fuzz-pushconfig), Loki-like HTTP answers (fuzz-pushresponse). The two pusher
 # targets are built when the pusher's dependencies are (libcurl, libyaml).
 set -eu
 
 usage() {
-    echo "usage: fuzz/run-fuzz.sh SECONDS [fuzz-normalize|fuzz-split|fuzz-querylog|fuzz-detect|" \
+    echo "usage: fuzz/run-fuzz.sh SECONDS [fuzz-normalize|fuzz-split|fuzz-querylog|" \
         "fuzz-pushconfig|fuzz-pushresponse...]" >&2
     exit 2
 }
@@ -50,7 +49,8 @@ if [ ! -f "$build/build.ninja" ]; then
     rm -f "$setup_log"
 fi
 if [ -z "$targets" ]; then
-    targets="fuzz-normalize fuzz-split fuzz-querylog fuzz-detect"
+    targets="fuzz-normalize fuzz-split fuzz-querylog"
+    targets="$targets fuzz-detect" # the recognizers: one message of each tool as seed
     # The pusher's targets exist when its dependencies were found at setup.
     for t in fuzz-pushconfig fuzz-pushresponse; do
         ninja -C "$build" -t targets all 2>/dev/null | grep -q "^fuzz/$t:" &&
