@@ -68,7 +68,17 @@ static int slow_query(struct qsp_det *d)
     return rc < 0 ? rc : qsp_det_end(d);
 }
 
+static int hibernate_stdout(struct qsp_det *d);
+
 int qsp_det_hibernate_stdout(struct qsp_det *d)
+{
+    int rc = hibernate_stdout(d);
+    if (rc == QSP_DET_SQL)
+        qsp_det_colored(d);
+    return rc;
+}
+
+static int hibernate_stdout(struct qsp_det *d)
 {
     const char *m = d->m;
     size_t n = d->n;
@@ -158,7 +168,17 @@ int qsp_det_bare_sql(struct qsp_det *d)
     return QSP_DET_NO;
 }
 
+static int hibernate_logger(struct qsp_det *d);
+
 int qsp_det_hibernate_logger(struct qsp_det *d)
+{
+    int rc = hibernate_logger(d);
+    if (rc == QSP_DET_SQL)
+        qsp_det_colored(d);
+    return rc;
+}
+
+static int hibernate_logger(struct qsp_det *d)
 {
     if (qsp_has_suffix(d->lg, d->lgn, "SQL_SLOW"))
         return slow_query(d);

@@ -40,6 +40,8 @@ int qsp_det_add(struct qsp_det *d, size_t from, size_t to, size_t sql_off, size_
 int qsp_det_add_rest(struct qsp_det *d, enum qsp_sql_kind kind, size_t from, size_t sql_off);
 /* Mark every statement so far as logged with its line breaks collapsed. */
 void qsp_det_mark_collapsed(struct qsp_det *d);
+/* Mark the statements that hold an ESC byte as coloured (see qsp_stmt). */
+void qsp_det_colored(struct qsp_det *d);
 /* The text after the last statement so far keeps its line breaks (see qsp_stmt). */
 void qsp_det_own_lines(struct qsp_det *d);
 /* Finish: QSP_DET_SQL when statements were added, else QSP_DET_NOSQL. */

@@ -226,7 +226,7 @@ int qsp_det_add(struct qsp_det *d, size_t from, size_t to, size_t off, size_t le
         c->st = g;
         c->cap = cap;
     }
-    c->st[c->nst++] = (struct qsp_stmt){from, to, off, len, sep, 0, 0};
+    c->st[c->nst++] = (struct qsp_stmt){from, to, off, len, sep, 0, 0, 0};
     return 1;
 }
 
@@ -277,6 +277,13 @@ void qsp_det_mark_collapsed(struct qsp_det *d)
 {
     for (size_t i = 0; i < d->ctx->nst; i++)
         d->ctx->st[i].collapsed = 1;
+}
+
+void qsp_det_colored(struct qsp_det *d)
+{
+    for (size_t i = 0; i < d->ctx->nst; i++)
+        d->ctx->st[i].colored =
+            memchr(d->m + d->ctx->st[i].sql_off, 0x1b, d->ctx->st[i].sql_len) != NULL;
 }
 
 void qsp_det_own_lines(struct qsp_det *d)

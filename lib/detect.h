@@ -32,6 +32,7 @@ struct qsp_stmt {
     int collapsed;   /* logged with its line breaks collapsed (MyBatis, p6spy single-line) */
     int own_lines;   /* the text after it is not its own (stdout glued to Hibernate's
                       * statement): it keeps its line breaks */
+    int colored;     /* may hold ANSI colours (Hibernate's highlight_sql): not hashed */
 };
 
 /* Where the SQL is in a message: n statements in message order, non-overlapping. The text

@@ -153,13 +153,13 @@ struct rec_ctx {
 
 /* Hash sql, and unless --dedupe has seen it, append its query.log line to s->query.
  * hex gets the QHash. */
-static int make_query(struct qs_splitter *s, const char *sql, size_t sql_len,
+static int make_query(struct qs_splitter *s, const char *sql, size_t sql_len, int colored,
                       const struct rec_ctx *rc_, char hex[QS_HASH_HEX_LEN + 1],
                       struct qs_error *err)
 {
     const struct qs_config *c = s->cfg;
     unsigned char raw[16];
-    int rc = strip_sgr(s, &sql, &sql_len);
+    int rc = colored ? strip_sgr(s, &sql, &sql_len) : 0;
     if (rc)
         return qsp_error(err, rc, "out of memory for a statement");
     rc = qsp_hasher_qhash_raw(s->hasher, sql, sql_len, c->dialect, raw, hex);
@@ -317,7 +317,7 @@ static int split_statements(struct qs_splitter *s, const char *head, size_t head
     for (size_t i = 0; i < sp->n; i++) {
         const struct qsp_stmt *t = &sp->stmt[i];
         char *hex = s->hexes.data + i * (QS_HASH_HEX_LEN + 1);
-        int rc = make_query(s, msg + t->sql_off, t->sql_len, rctx, hex, err);
+        int rc = make_query(s, msg + t->sql_off, t->sql_len, t->colored, rctx, hex, err);
         if (rc)
             return rc;
         s->hexes.len += QS_HASH_HEX_LEN + 1;

@@ -580,6 +580,14 @@ static void test_families(void)
              "batching 2 statements: 1:  \"QHash\":\"%s\" 2:  \"QHash\":\"%s\"", h[0], h[1]);
     CHECK_MEM(console, clen, want, strlen(want));
     CHECK(query && memchr(query, '\n', qlen) != query + qlen - 1); /* two lines */
+    /* highlight_sql's colours are no part of the statement */
+    const char *hl = "\x1b[35m[Hibernate]\x1b[0m \x1b[34mselect\x1b[0m 1";
+    struct qs_event hev = {.logger = "", .message = hl, .message_len = strlen(hl)};
+    CHECK_INT(qs_splitter_event(sp, &hev, &console, &clen, &query, &qlen, NULL), 1);
+    hex_of("select 1", h[0]);
+    snprintf(want, sizeof want, "\x1b[35m[Hibernate]\x1b[0m \"QHash\":\"%s\"", h[0]);
+    CHECK_MEM(console, clen, want, strlen(want));
+    CHECK(query && strstr(query, "\"sql\":\"select 1\"") != NULL);
     qs_splitter_free(&sp);
     qs_config_free(&cfg);
 }
