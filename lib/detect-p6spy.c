@@ -301,7 +301,11 @@ int qsp_det_p6spy(struct qsp_det *d, int strict)
         return QSP_DET_NO;
     if (d->m[0] == '#')
         return p6spy_multi(d, strict);
-    if (d->m[0] == '|' || !memchr(d->m, '|', d->line))
+    /* From another logger only the standard shapes, which open with a digit: the other '|'
+     * layouts come through p6spy's own logger or stdout, and a first-line scan for '|' on
+     * every record of every logger would cost more than it finds. */
+    if (d->m[0] == '|' || (strict && !qsp_is_digit((unsigned char)d->m[0])) ||
+        !memchr(d->m, '|', d->line))
         return QSP_DET_NO;
     return p6spy_line(d, strict);
 }
