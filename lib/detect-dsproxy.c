@@ -56,3 +56,65 @@ int qsp_det_dsproxy(struct qsp_det *d, size_t colon)
     int rc = qsp_det_add(d, s + 1, e - 1, s + 1, e - s - 2, "");
     return rc < 0 ? rc : qsp_det_end(d);
 }
+
+/* The end of the JSON string whose opening quote is at m[i]: the offset of its closing
+ * quote, or n. */
+static size_t json_string_end(const char *m, size_t n, size_t i)
+{
+    for (size_t j = i + 1; j < n; j++) {
+        if (m[j] == '\\')
+            j++;
+        else if (m[j] == '"')
+            return j;
+        else if (m[j] == '\n')
+            return n;
+    }
+    return n;
+}
+
+/*
+ * DefaultJsonQueryLogEntryCreator: {"name":"ds", "connection":1, "time":1, "success":true,
+ * "type":"Prepared", "batch":false, "querySize":1, "batchSize":0, "query":["select …"],
+ * "params":[["1"]]}. The statements are JSON strings (escapeSpecialCharacter): each is
+ * replaced inside its quotes and hashed as decoded text.
+ */
+int qsp_det_dsproxy_json(struct qsp_det *d)
+{
+    const char *m = d->m;
+    size_t n = d->n, lim = n > 4096 ? 4096 : n;
+    const char *t = qsp_find(m, lim, "\"time\":", 7, 1);
+    const char *q = qsp_find(m, lim, "\"query\":[", 9, 1);
+    if (!t || !q || t > q)
+        return QSP_DET_NO;
+    size_t i = (size_t)(t - m) + 7;
+    int64_t ms;
+    if (!qsp_parse_uint(m, n, &i, &ms))
+        return QSP_DET_NO;
+    qsp_det_begin(d, QSP_SQL_DSPROXY);
+    for (i = (size_t)(q - m) + 9; i < n;) {
+        while (i < n && (m[i] == ' ' || m[i] == '\t'))
+            i++;
+        if (i >= n || m[i] != '"')
+            break;
+        size_t e = json_string_end(m, n, i);
+        if (e >= n)
+            break;
+        int rc = qsp_det_add(d, i + 1, e, i + 1, e - i - 1, "");
+        if (rc < 0)
+            return rc;
+        if (rc > 0)
+            qsp_det_json(d);
+        i = e + 1;
+        while (i < n && (m[i] == ' ' || m[i] == '\t'))
+            i++;
+        if (i >= n || m[i] != ',')
+            break;
+        i++;
+    }
+    if (d->ctx == NULL)
+        return QSP_DET_NO;
+    int rc = qsp_det_end(d);
+    if (rc == QSP_DET_SQL)
+        d->out->took_ms = ms;
+    return rc == QSP_DET_SQL ? rc : QSP_DET_NO;
+}

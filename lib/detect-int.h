@@ -40,6 +40,8 @@ int qsp_det_add(struct qsp_det *d, size_t from, size_t to, size_t sql_off, size_
 int qsp_det_add_rest(struct qsp_det *d, enum qsp_sql_kind kind, size_t from, size_t sql_off);
 /* Mark every statement so far as logged with its line breaks collapsed. */
 void qsp_det_mark_collapsed(struct qsp_det *d);
+/* The last statement so far is JSON-escaped (see qsp_stmt). */
+void qsp_det_json(struct qsp_det *d);
 /* Mark the statements that hold an ESC byte as coloured (see qsp_stmt). */
 void qsp_det_colored(struct qsp_det *d);
 /* The text after the last statement so far keeps its line breaks (see qsp_stmt). */
@@ -96,6 +98,7 @@ int qsp_det_hibernate_stdout(struct qsp_det *d);
 int qsp_det_hibernate_logger(struct qsp_det *d);
 int qsp_det_log4jdbc(struct qsp_det *d, int by_logger);
 int qsp_det_dsproxy(struct qsp_det *d, size_t query_at);
+int qsp_det_dsproxy_json(struct qsp_det *d);
 
 /* p6spy's prepared/statement pair split (detect-p6spy.c), also used for custom formats. */
 size_t qsp_p6spy_split_pair(const char *r, size_t n, char sep);

@@ -226,7 +226,7 @@ int qsp_det_add(struct qsp_det *d, size_t from, size_t to, size_t off, size_t le
         c->st = g;
         c->cap = cap;
     }
-    c->st[c->nst++] = (struct qsp_stmt){from, to, off, len, sep, 0, 0, 0};
+    c->st[c->nst++] = (struct qsp_stmt){from, to, off, len, sep, 0, 0, 0, 0};
     return 1;
 }
 
@@ -277,6 +277,12 @@ void qsp_det_mark_collapsed(struct qsp_det *d)
 {
     for (size_t i = 0; i < d->ctx->nst; i++)
         d->ctx->st[i].collapsed = 1;
+}
+
+void qsp_det_json(struct qsp_det *d)
+{
+    if (d->ctx->nst)
+        d->ctx->st[d->ctx->nst - 1].json = 1;
 }
 
 void qsp_det_colored(struct qsp_det *d)
@@ -543,6 +549,11 @@ static int builtins(struct qsp_det *d)
     unsigned char c0 = (unsigned char)d->m[0];
     if (c0 == ' ' || c0 == 'C' || c0 == 'E') {
         rc = qsp_det_mybatis_plus(d);
+        if (rc != QSP_DET_NO)
+            return rc;
+    }
+    if (c0 == '{') {
+        rc = qsp_det_dsproxy_json(d);
         if (rc != QSP_DET_NO)
             return rc;
     }

@@ -33,6 +33,7 @@ struct qsp_stmt {
     int own_lines;   /* the text after it is not its own (stdout glued to Hibernate's
                       * statement): it keeps its line breaks */
     int colored;     /* may hold ANSI colours (Hibernate's highlight_sql): not hashed */
+    int json;        /* JSON-escaped (datasource-proxy's JSON entries): decoded to hash */
 };
 
 /* Where the SQL is in a message: n statements in message order, non-overlapping. The text

@@ -144,6 +144,97 @@ static int strip_sgr(struct qs_splitter *s, const char **sql, size_t *len)
     return 0;
 }
 
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9'                     ? c - '0'
+           : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                    : -1;
+}
+
+static int hex4(const char *p, size_t n, size_t i, unsigned *v)
+{
+    if (i + 4 > n)
+        return 0;
+    unsigned x = 0;
+    for (int k = 0; k < 4; k++) {
+        int h = hexval(p[i + (size_t)k]);
+        if (h < 0)
+            return 0;
+        x = x * 16 + (unsigned)h;
+    }
+    *v = x;
+    return 1;
+}
+
+/* A JSON-escaped statement decoded into s->clean (\" \\ \/ \b \f \n \r \t \uXXXX; a
+ * lone surrogate becomes U+FFFD, an unknown escape stays as written). */
+static int json_decode(struct qs_splitter *s, const char **sql, size_t *len)
+{
+    const char *p = *sql;
+    size_t n = *len;
+    if (!memchr(p, '\\', n))
+        return 0;
+    s->clean.len = 0;
+    if (qsp_buf_reserve(&s->clean, n))
+        return QS_ENOMEM;
+    char *o = s->clean.data;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '\\' || i + 1 >= n) {
+            o[k++] = p[i];
+            continue;
+        }
+        char c = p[++i];
+        unsigned u, lo;
+        switch (c) {
+        case 'b': o[k++] = '\b'; break;
+        case 'f': o[k++] = '\f'; break;
+        case 'n': o[k++] = '\n'; break;
+        case 'r': o[k++] = '\r'; break;
+        case 't': o[k++] = '\t'; break;
+        case '"':
+        case '\\':
+        case '/': o[k++] = c; break;
+        case 'u':
+            if (!hex4(p, n, i + 1, &u)) {
+                o[k++] = '\\';
+                o[k++] = c;
+                break;
+            }
+            i += 4;
+            if (u >= 0xd800 && u < 0xdc00 && i + 2 < n && p[i + 1] == '\\' &&
+                p[i + 2] == 'u' && hex4(p, n, i + 3, &lo) && lo >= 0xdc00 && lo < 0xe000) {
+                u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+                i += 6;
+            } else if (u >= 0xd800 && u < 0xe000) {
+                u = 0xfffd;
+            }
+            /* UTF-8 of u: at most 4 bytes, never more than the 6 escape bytes it replaces */
+            if (u < 0x80) {
+                o[k++] = (char)u;
+            } else if (u < 0x800) {
+                o[k++] = (char)(0xc0 | u >> 6);
+                o[k++] = (char)(0x80 | (u & 0x3f));
+            } else if (u < 0x10000) {
+                o[k++] = (char)(0xe0 | u >> 12);
+                o[k++] = (char)(0x80 | ((u >> 6) & 0x3f));
+                o[k++] = (char)(0x80 | (u & 0x3f));
+            } else {
+                o[k++] = (char)(0xf0 | u >> 18);
+                o[k++] = (char)(0x80 | ((u >> 12) & 0x3f));
+                o[k++] = (char)(0x80 | ((u >> 6) & 0x3f));
+                o[k++] = (char)(0x80 | (u & 0x3f));
+            }
+            break;
+        default: o[k++] = '\\'; o[k++] = c;
+        }
+    }
+    s->clean.len = k;
+    *sql = s->clean.data;
+    *len = k;
+    return 0;
+}
+
 /* The record's context for its query.log lines. */
 struct rec_ctx {
     const char *ts, *thread, *logger;
@@ -153,13 +244,15 @@ struct rec_ctx {
 
 /* Hash sql, and unless --dedupe has seen it, append its query.log line to s->query.
  * hex gets the QHash. */
-static int make_query(struct qs_splitter *s, const char *sql, size_t sql_len, int colored,
-                      const struct rec_ctx *rc_, char hex[QS_HASH_HEX_LEN + 1],
-                      struct qs_error *err)
+static int make_query(struct qs_splitter *s, const char *sql, size_t sql_len,
+                      const struct qsp_stmt *t, const struct rec_ctx *rc_,
+                      char hex[QS_HASH_HEX_LEN + 1], struct qs_error *err)
 {
     const struct qs_config *c = s->cfg;
     unsigned char raw[16];
-    int rc = colored ? strip_sgr(s, &sql, &sql_len) : 0;
+    int rc = t->colored ? strip_sgr(s, &sql, &sql_len)
+             : t->json  ? json_decode(s, &sql, &sql_len)
+                        : 0;
     if (rc)
         return qsp_error(err, rc, "out of memory for a statement");
     rc = qsp_hasher_qhash_raw(s->hasher, sql, sql_len, c->dialect, raw, hex);
@@ -317,7 +410,7 @@ static int split_statements(struct qs_splitter *s, const char *head, size_t head
     for (size_t i = 0; i < sp->n; i++) {
         const struct qsp_stmt *t = &sp->stmt[i];
         char *hex = s->hexes.data + i * (QS_HASH_HEX_LEN + 1);
-        int rc = make_query(s, msg + t->sql_off, t->sql_len, t->colored, rctx, hex, err);
+        int rc = make_query(s, msg + t->sql_off, t->sql_len, t, rctx, hex, err);
         if (rc)
             return rc;
         s->hexes.len += QS_HASH_HEX_LEN + 1;

@@ -568,6 +568,14 @@ static void test_dsproxy(void)
           "\r\nName:ds, Time:4, Success:True\r\nType:Prepared, Batch:False, QuerySize:1, "
           "BatchSize:0\r\nQuery:[\"select 1\"]\r\nParams:[()]",
           QSP_SQL_DSPROXY, 4, "select 1");
+    /* DefaultJsonQueryLogEntryCreator: JSON strings, split by the JSON grammar */
+    STMTS("x",
+          "{\"name\":\"ds\", \"connection\":1, \"time\":7, \"success\":true, \"type\":"
+          "\"Statement\", \"batch\":true, \"querySize\":2, \"batchSize\":0, \"query\":"
+          "[\"insert into a values (\\\"x\\\",\\\"y\\\")\",\"select 2\"], \"params\":[]}",
+          QSP_SQL_DSPROXY, 7, "insert into a values (\\\"x\\\",\\\"y\\\")", "select 2");
+    NOSTMT("x", "{\"time\":1, \"query\":[\"\"]}");
+    NOSTMT("x", "{\"query\":[\"select 1\"], \"time\":1}");
     NOSTMT("x", "Response Time:12ms, Query:[none]");
     NOSTMT("x", "Time:1, Query:[\"");
 }

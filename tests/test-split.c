@@ -580,6 +580,18 @@ static void test_families(void)
              "batching 2 statements: 1:  \"QHash\":\"%s\" 2:  \"QHash\":\"%s\"", h[0], h[1]);
     CHECK_MEM(console, clen, want, strlen(want));
     CHECK(query && memchr(query, '\n', qlen) != query + qlen - 1); /* two lines */
+    /* datasource-proxy's JSON entries: the statement is hashed decoded */
+    const char *js = "{\"name\":\"\", \"time\":2, \"query\":[\"select \\\"a\\u00e9\\\" from "
+                     "t\\nwhere b = '\\\\'\"], \"params\":[]}";
+    struct qs_event jev = {
+        .logger = "x", .logger_len = 1, .message = js, .message_len = strlen(js)};
+    CHECK_INT(qs_splitter_event(sp, &jev, &console, &clen, &query, &qlen, NULL), 1);
+    hex_of("select \"a\xc3\xa9\" from t\nwhere b = '\\'", h[0]);
+    snprintf(want, sizeof want,
+             "{\"name\":\"\", \"time\":2, \"query\":[\"\"QHash\":\"%s\"\"], \"params\":[]}",
+             h[0]);
+    CHECK_MEM(console, clen, want, strlen(want));
+    CHECK(query && strstr(query, h[0]) != NULL);
     /* highlight_sql's colours are no part of the statement */
     const char *hl = "\x1b[35m[Hibernate]\x1b[0m \x1b[34mselect\x1b[0m 1";
     struct qs_event hev = {.logger = "", .message = hl, .message_len = strlen(hl)};
