@@ -111,8 +111,6 @@ int qsp_det_dsproxy_json(struct qsp_det *d)
             break;
         i++;
     }
-    if (d->ctx == NULL)
-        return QSP_DET_NO;
     int rc = qsp_det_end(d);
     if (rc == QSP_DET_SQL)
         d->out->took_ms = ms;

@@ -105,8 +105,6 @@ int qsp_det_mybatis_plus(struct qsp_det *d)
         }
         i = e + 1;
     }
-    if (d->ctx == NULL)
-        return QSP_DET_NO;
     int rc = qsp_det_end(d);
     if (rc == QSP_DET_SQL)
         qsp_det_mark_collapsed(d);

@@ -186,10 +186,10 @@ int qsp_p6format_match(const struct qsp_p6format *f, struct qsp_p6match *mt, str
     if (!own && (f->lit_len < 2 || !qsp_find(d->m, d->n, f->lit, f->lit_len, 0)))
         return QSP_DET_NO;
     int rc = pcre2_match(f->code, (PCRE2_SPTR)d->m, d->n, 0, 0, mt->md, NULL);
-    if (rc == PCRE2_ERROR_NOMATCH)
+    if (rc == PCRE2_ERROR_NOMEMORY)
+        return QS_ENOMEM;
+    if (rc < 0) /* no match, or PCRE2's match limit on a pathological line: not p6spy's */
         return QSP_DET_NO;
-    if (rc < 0)
-        return rc == PCRE2_ERROR_NOMEMORY ? QS_ENOMEM : QS_ERANGE;
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(mt->md);
 #define SET(g) ((g) && ov[2 * (g)] != PCRE2_UNSET)
     if (SET(f->g_took)) {
