@@ -5,10 +5,11 @@
  *     QHash is 32 lowercase hex digits, the sql fits what was reported, and a record
  *     re-encoded from them (by jansson) parses back to the same QHash and sql;
  *  2. as a logging event for qs_splitter_event (byte 0 picks the flags and the logger,
- *     byte 1 where the message ends and the thread begins): every query line produced is one
- *     line of valid JSON (checked by jansson) whose QHash is the one reported on the
- *     console; unless redacted or repaired as invalid UTF-8, its sql is a piece of the
- *     message and hashes to that QHash. */
+ *     byte 1 where the message ends and the thread begins): the console carries one
+ *     "QHash":"<hash>" per statement; every query line produced (one per statement not
+ *     deduped) is valid JSON (checked by jansson) whose QHash is the console's next one;
+ *     unless redacted or repaired as invalid UTF-8, its sql is a piece of the message and
+ *     hashes to that QHash. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -140,33 +141,64 @@ static void split_event(const uint8_t *data, size_t size)
             continue;
         }
         CHECK(console != NULL && console_len >= QS_HASH_HEX_LEN + 10);
-        const char *tail = console + console_len - (QS_HASH_HEX_LEN + 10);
-        CHECK(memcmp(tail, "\"QHash\":\"", 9) == 0 && tail[9 + QS_HASH_HEX_LEN] == '"');
+        /* the console's QHash tokens, in order */
+        static char tok[1024][QS_HASH_HEX_LEN + 1];
+        size_t ntok = 0;
+        for (const char *p = console;
+             ntok < 1024 &&
+             (p = memmem(p, (size_t)(console + console_len - p), "\"QHash\":\"", 9)) != NULL;
+             p++) {
+            if ((size_t)(console + console_len - p) < 9 + QS_HASH_HEX_LEN + 1 ||
+                p[9 + QS_HASH_HEX_LEN] != '"')
+                continue;
+            memcpy(tok[ntok], p + 9, QS_HASH_HEX_LEN);
+            tok[ntok][QS_HASH_HEX_LEN] = '\0';
+            if (is_qhash(tok[ntok]))
+                ntok++;
+        }
+        CHECK(ntok >= 1);
         if (round == 1 && (flags & QS_FLAG_DEDUPE)) {
             CHECK(query == NULL);
             continue;
         }
-        CHECK(query != NULL && query_len > 0 && query[query_len - 1] == '\n');
-        CHECK(memchr(query, '\n', query_len) == query + query_len - 1);
-        json_error_t jerr;
-        json_t *root = json_loadb(query, query_len, JSON_ALLOW_NUL, &jerr);
-        CHECK(root != NULL && json_is_object(root));
-        json_decref(root);
-
-        char qhash[QS_HASH_HEX_LEN + 1];
-        char *sql = malloc(query_len);
-        CHECK(sql != NULL);
-        size_t sql_len = 0;
-        CHECK(qs_query_record_parse(query, query_len, qhash, sql, query_len, &sql_len) == 0);
-        CHECK(memcmp(qhash, tail + 9, QS_HASH_HEX_LEN) == 0);
-        if (!(flags & QS_FLAG_REDACT) && after.invalid_utf8 == before.invalid_utf8) {
-            CHECK(sql_len <= msg_len);
-            CHECK(sql_len == 0 || memmem(rest, msg_len, sql, sql_len) != NULL);
-            char again[QS_HASH_HEX_LEN + 1];
-            CHECK(qs_hasher_qhash(h, sql, sql_len, dialect, again) == 0);
-            CHECK(strcmp(again, qhash) == 0);
+        if (query == NULL) { /* every statement a repeat of an earlier one in the event */
+            CHECK((flags & QS_FLAG_DEDUPE) && ntok >= 2);
+            continue;
         }
-        free(sql);
+        CHECK(query_len > 0 && query[query_len - 1] == '\n');
+        size_t t = 0;
+        for (size_t at = 0; at < query_len;) {
+            const char *nl = memchr(query + at, '\n', query_len - at);
+            CHECK(nl != NULL);
+            size_t ln = (size_t)(nl - query) + 1 - at;
+            const char *line = query + at;
+            json_error_t jerr;
+            json_t *root = json_loadb(line, ln, JSON_ALLOW_NUL, &jerr);
+            CHECK(root != NULL && json_is_object(root));
+            json_decref(root);
+
+            char qhash[QS_HASH_HEX_LEN + 1];
+            char *sql = malloc(ln);
+            CHECK(sql != NULL);
+            size_t sql_len = 0;
+            CHECK(qs_query_record_parse(line, ln, qhash, sql, ln, &sql_len) == 0);
+            while (t < ntok && strcmp(tok[t], qhash) != 0)
+                t++;
+            CHECK(t < ntok);
+            t++;
+            if (!(flags & QS_FLAG_REDACT) && after.invalid_utf8 == before.invalid_utf8) {
+                CHECK(sql_len <= msg_len);
+                char again[QS_HASH_HEX_LEN + 1];
+                CHECK(qs_hasher_qhash(h, sql, sql_len, dialect, again) == 0);
+                CHECK(strcmp(again, qhash) == 0);
+                /* a piece of the message, but for colours a highlighted statement had and
+                 * the escapes of datasource-proxy's JSON entries */
+                if (!memchr(rest, 0x1b, msg_len) && !(msg_len && rest[0] == '{'))
+                    CHECK(sql_len == 0 || memmem(rest, msg_len, sql, sql_len) != NULL);
+            }
+            free(sql);
+            at += ln;
+        }
     }
     qs_splitter_free(&s);
 }

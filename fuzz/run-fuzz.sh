@@ -51,6 +51,7 @@ fi
 if [ -z "$targets" ]; then
     targets="fuzz-normalize fuzz-split fuzz-querylog"
     targets="$targets fuzz-layout"
+    targets="$targets fuzz-detect" # the recognizers: one message of each tool as seed
     # The pusher's targets exist when its dependencies were found at setup.
     for t in fuzz-pushconfig fuzz-pushresponse; do
         ninja -C "$build" -t targets all 2>/dev/null | grep -q "^fuzz/$t:" &&

@@ -65,6 +65,13 @@ int qs_config_add_sql_regex(struct qs_config *c, const char *pattern, struct qs_
     return qsp_detector_add_regex(c->detector, pattern, err);
 }
 
+int qs_config_set_p6spy_format(struct qs_config *c, const char *format, struct qs_error *err)
+{
+    if (!c)
+        return qsp_error(err, QS_EINVAL, "qs_config_set_p6spy_format: cfg is NULL");
+    return qsp_detector_set_p6spy_format(c->detector, format, err);
+}
+
 int qs_config_set_builtin_detectors(struct qs_config *c, int enabled)
 {
     if (!c)
@@ -84,7 +91,8 @@ int qs_config_set_dialect(struct qs_config *c, unsigned dialect)
 int qs_config_set_flags(struct qs_config *c, unsigned flags)
 {
     const unsigned known = QS_FLAG_REDACT | QS_FLAG_DEDUPE | QS_FIELD_TIMESTAMP |
-                           QS_FIELD_THREAD | QS_FIELD_LOGGER | QS_FIELD_FINGERPRINT;
+                           QS_FIELD_THREAD | QS_FIELD_LOGGER | QS_FIELD_FINGERPRINT |
+                           QS_FIELD_TOOK_MS;
     if (!c || (flags & ~known))
         return QS_EINVAL;
     c->flags = flags;

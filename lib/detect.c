@@ -1,6 +1,8 @@
-/* detect.c — where a record's message carries SQL: MyBatis, boundSql, p6spy, configured
- * loggers and regexes. Runs on every record, so each recognizer first looks for a rare byte
- * sequence (memmem, a first byte) before anything heavier. */
+/* detect.c — the detector: which recognizer looks at a record, configured loggers and
+ * regexes, and the statement list recognizers fill. The recognizers are in detect-*.c.
+ * Runs on every record, so the built-ins are reached through cheap tests first (the
+ * logger's last bytes, the message's first byte, one pass over the colons of its first
+ * line) before anything heavier. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "detect.h"
 
@@ -9,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect-int.h"
 #include "error.h"
+#include "p6format.h"
 
 struct logger_rule {
     char *name;
@@ -28,6 +32,7 @@ struct qsp_detector {
     struct regex_rule *regexes;
     size_t nregexes;
     uint32_t max_pairs; /* ovector pairs the largest regex needs */
+    struct qsp_p6format *p6format;
     int builtin;
 };
 
@@ -37,48 +42,17 @@ struct qsp_detect_ctx {
     uint32_t pairs;
     pcre2_match_context *mctx;
     pcre2_jit_stack *stack;
+    struct qsp_p6match *p6; /* NULL without a p6spy format */
+    struct qsp_stmt *st;    /* the statements of the last detection */
+    size_t nst, cap;
+    struct qsp_stmt inline_st[4]; /* most records carry one statement: no allocation */
 };
 
-/* p6spy prepared/statement splits examined before falling back to a guess: bounds the cost
- * of messages made of thousands of '|' or newlines. */
-#define MAX_SPLIT_SCANNED 4096
-#define MAX_SPLIT_TRIED 64
+/* ---- shared helpers (detect-int.h) ----------------------------------------------------- */
 
-static int is_ws(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-static int is_digit(unsigned char c)
-{
-    return (unsigned)(c - '0') < 10;
-}
-
-/* Fill *out with the statement m[off .. off+len) trimmed of blanks; 0 if nothing is left. */
-static int found(struct qsp_sql_span *out, enum qsp_sql_kind kind, size_t keep,
-                 const char *sep, const char *m, size_t off, size_t len)
-{
-    while (len && is_ws((unsigned char)m[off])) {
-        off++;
-        len--;
-    }
-    while (len && is_ws((unsigned char)m[off + len - 1]))
-        len--;
-    if (!len)
-        return 0;
-    out->kind = kind;
-    out->keep_len = keep;
-    out->sep = sep;
-    out->sql_off = off;
-    out->sql_len = len;
-    return 1;
-}
-
-/* Find needle in hay by memchr on one of its rarer bytes (at index rare) and a compare:
- * haystacks here are one short line, where glibc memmem's per-call table set-up costs more
- * than the search itself. */
-static const char *find(const char *hay, size_t n, const char *needle, size_t nlen,
-                        size_t rare)
+/* Haystacks here are one short line, where glibc memmem's per-call table set-up costs more
+ * than the search itself: memchr on one of the needle's rarer bytes, then a compare. */
+const char *qsp_find(const char *hay, size_t n, const char *needle, size_t nlen, size_t rare)
 {
     if (n < nlen)
         return NULL;
@@ -91,297 +65,261 @@ static const char *find(const char *hay, size_t n, const char *needle, size_t nl
     return NULL;
 }
 
-/* ---- MyBatis --------------------------------------------------------------------------- */
-
-/*
- * BaseJdbcLogger writes prefix + " Preparing: " + sql, the prefix being queryStack*2 '='
- * signs with '>' last, then a space: "==>  Preparing: ", "====>  Preparing: " when nested.
- * "==> Parameters: " and "<==      Total: " carry no SQL and never match.
- */
-static int mybatis(const char *m, size_t n, size_t line, struct qsp_sql_span *out)
+const char *qsp_find_last(const char *hay, size_t n, const char *needle, size_t nlen)
 {
-    static const char key[] = "Preparing: ";
-    const size_t klen = sizeof key - 1;
-    const char *p = m, *end = m + line; /* the marker is on the message's first line */
-    while ((p = find(p, (size_t)(end - p), key, klen, 0)) != NULL) {
-        size_t j = (size_t)(p - m), spaces = 0;
-        while (j > 0 && m[j - 1] == ' ' && spaces < 2) {
-            j--;
-            spaces++;
-        }
-        if (spaces && j >= 2 && m[j - 1] == '>' && m[j - 2] == '=') {
-            size_t keep = (size_t)(p - m) + klen;
-            return found(out, QSP_SQL_MYBATIS, keep, "", m, keep, n - keep);
-        }
-        p++;
-    }
-    return 0;
+    if (n < nlen || nlen == 0)
+        return NULL;
+    for (size_t i = n - nlen + 1; i-- > 0;)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, nlen) == 0)
+            return hay + i;
+    return NULL;
 }
 
-/* ---- boundSql -------------------------------------------------------------------------- */
-
-/* Interceptors log "boundSql : <sql>" (or "boundSql: ", "BoundSql:") anywhere in the
- * message: keep through the colon and the blanks after it on the same line. */
-static int boundsql(const char *m, size_t n, size_t line, struct qsp_sql_span *out)
+int qsp_parse_uint(const char *s, size_t n, size_t *i, int64_t *v)
 {
-    static const char key[] = "oundSql";
-    const size_t klen = sizeof key - 1;
-    const char *p = m, *end = m + line; /* the marker is on the message's first line */
-    while ((p = find(p, (size_t)(end - p), key, klen, 4)) != NULL) {
-        size_t at = (size_t)(p - m);
-        if (at > 0 && (m[at - 1] == 'b' || m[at - 1] == 'B')) {
-            size_t j = at + klen;
-            while (j < n && (m[j] == ' ' || m[j] == '\t'))
-                j++;
-            if (j < n && m[j] == ':') {
-                j++;
-                while (j < n && (m[j] == ' ' || m[j] == '\t'))
-                    j++;
-                return found(out, QSP_SQL_BOUNDSQL, j, "", m, j, n - j);
-            }
-        }
-        p++;
+    size_t j = *i;
+    int64_t x = 0;
+    while (j < n && qsp_is_digit((unsigned char)s[j])) {
+        if (x < INT64_MAX / 10 - 10)
+            x = x * 10 + (s[j] - '0');
+        j++;
     }
-    return 0;
-}
-
-/* ---- p6spy ----------------------------------------------------------------------------- */
-
-/*
- * Do prepared P (with '?' placeholders) and the statement S with values fit together? The
- * pieces of P between '?' must appear in S in order, the first at its start and the last at
- * its end. Without '?' the two are the same text.
- */
-static int fits(const char *p, size_t pn, const char *s, size_t sn)
-{
-    const char *q = memchr(p, '?', pn);
-    if (!q)
-        return pn == sn && memcmp(p, s, pn) == 0;
-    size_t first = (size_t)(q - p);
-    if (first > sn || memcmp(p, s, first) != 0)
+    if (j == *i)
         return 0;
-    size_t pos = first, pi = first + 1; /* pi: after the '?' in p */
-    for (;;) {
-        const char *nq = memchr(p + pi, '?', pn - pi);
-        size_t seg = (nq ? (size_t)(nq - p) : pn) - pi;
-        if (!nq) /* the last piece ends S */
-            return seg <= sn - pos && memcmp(p + pi, s + sn - seg, seg) == 0;
-        if (seg) {
-            const char *f = memmem(s + pos, sn - pos, p + pi, seg);
-            if (!f)
-                return 0;
-            pos = (size_t)(f - s) + seg;
-        }
-        pi += seg + 1;
-    }
-}
-
-/*
- * Split r into prepared|statement (single-line format: both made single-line by p6spy, and
- * either may hold '|'), or prepared\nstatement (multi-line: either may span lines). Returns
- * the offset of the separator in r, n if there is none.
- */
-static size_t split_pair(const char *r, size_t n, char sep)
-{
-    const char *first = memchr(r, sep, n);
-    if (!first)
-        return n;
-    size_t f0 = (size_t)(first - r);
-    if (!memchr(first + 1, sep, n - f0 - 1))
-        return f0;
-    /* The two halves equal (no placeholders): the middle separator. */
-    if (n % 2 == 1 && r[n / 2] == sep && memcmp(r, r + n / 2 + 1, n / 2) == 0)
-        return n / 2;
-    /* Multi-line: P and S usually have as many lines; try the middle newline first. */
-    size_t mid_line = n;
-    if (sep == '\n') {
-        size_t total = 0;
-        for (const char *p = first; p; p = memchr(p + 1, sep, (size_t)(r + n - p - 1)))
-            total++;
-        size_t i = 0;
-        for (const char *p = first; total % 2 && p;
-             p = memchr(p + 1, sep, (size_t)(r + n - p - 1)))
-            if (i++ == total / 2) {
-                mid_line = (size_t)(p - r);
-                if (fits(r, mid_line, r + mid_line + 1, n - mid_line - 1))
-                    return mid_line;
-                break;
-            }
-    }
-    /* Otherwise P holds a '?' and S starts with P's text before it: a cheap filter on the
-     * first bytes before the full check. Both are capped so that a record made of
-     * separators stays linear. */
-    const char *qm = memchr(r, '?', n);
-    size_t q = qm ? (size_t)(qm - r) : n, pre = q < 256 ? q : 256;
-    size_t scanned = 0, tried = 0, best = f0;
-    for (const char *p = first; p; p = memchr(p + 1, sep, (size_t)(r + n - p - 1))) {
-        size_t k = (size_t)(p - r);
-        size_t dk = k > n / 2 ? k - n / 2 : n / 2 - k;
-        size_t db = best > n / 2 ? best - n / 2 : n / 2 - best;
-        if (dk < db)
-            best = k;
-        if (k < q || scanned >= MAX_SPLIT_SCANNED || tried >= MAX_SPLIT_TRIED)
-            continue;
-        scanned++;
-        if (n - k - 1 < pre || memcmp(r + k + 1, r, pre) != 0)
-            continue;
-        tried++;
-        if (fits(r, k, r + k + 1, n - k - 1))
-            return k;
-    }
-    /* No fit (a value rewritten beyond recognition): the middle line, or the separator
-     * nearest the middle byte. */
-    return mid_line < n ? mid_line : best;
-}
-
-/* The statement of a prepared/statement pair r[0..n) split at k: the statement with
- * values, or the prepared one when the statement is empty. */
-static int pick_pair(struct qsp_sql_span *out, enum qsp_sql_kind kind, size_t keep,
-                     const char *sep, const char *m, size_t roff, size_t n, size_t k)
-{
-    if (k < n && found(out, kind, keep, sep, m, roff + k + 1, n - k - 1))
-        return 1;
-    return found(out, kind, keep, sep, m, roff, k < n ? k : n);
-}
-
-/* The end of a '|'-terminated field starting at i: the '|' offset, or 0 if none within a
- * short distance or a line ends first (metadata fields are short and single-line). */
-static size_t field_end(const char *m, size_t n, size_t i)
-{
-    size_t lim = n - i < 512 ? n : i + 512;
-    for (size_t j = i; j < lim; j++) {
-        if (m[j] == '|')
-            return j;
-        if (m[j] == '\n' || m[j] == '\r')
-            return 0;
-    }
-    return 0;
-}
-
-static int all_digits(const char *s, size_t n)
-{
-    if (n && s[0] == '-') {
-        s++;
-        n--;
-    }
-    if (!n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!is_digit((unsigned char)s[i]))
-            return 0;
+    *i = j;
+    *v = x;
     return 1;
 }
 
-static int all_letters(const char *s, size_t n)
+int qsp_sql_start(const char *s, size_t n)
 {
-    if (!n)
+    static const char *const kw[] = {
+        "select",  "insert",  "update",   "delete",  "merge",  "with",    "create",
+        "alter",   "drop",    "truncate", "call",    "exec",   "replace", "upsert",
+        "values",  "declare", "begin",    "set",     "show",   "explain", "grant",
+        "revoke",  "comment", "lock",     "analyze", "vacuum", "pragma",  "savepoint",
+        "release", "commit",  "rollback",
+    };
+    size_t i = 0;
+    for (int guard = 0; guard < 8; guard++) {
+        while (i < n && (qsp_is_ws((unsigned char)s[i]) || s[i] == '('))
+            i++;
+        if (i + 1 < n && s[i] == '/' && s[i + 1] == '*') { /* Hibernate's use_sql_comments */
+            const char *e = qsp_find(s + i + 2, n - i - 2, "*/", 2, 1);
+            if (!e)
+                return 0;
+            i = (size_t)(e - s) + 2;
+            continue;
+        }
+        if (i + 1 < n && s[i] == '-' && s[i + 1] == '-') {
+            const char *e = memchr(s + i, '\n', n - i);
+            if (!e)
+                return 0;
+            i = (size_t)(e - s) + 1;
+            continue;
+        }
+        break;
+    }
+    if (i < n && s[i] == '{') /* {call proc(?)} */
+        return 1;
+    size_t w = i;
+    while (w < n && qsp_is_alpha((unsigned char)s[w]))
+        w++;
+    size_t wl = w - i;
+    if (wl < 3 || wl > 9 || (w < n && (qsp_is_digit((unsigned char)s[w]) || s[w] == '_')))
+        return 0;
+    for (size_t k = 0; k < sizeof kw / sizeof kw[0]; k++) {
+        if (strlen(kw[k]) != wl)
+            continue;
+        size_t j = 0;
+        while (j < wl && ((unsigned char)s[i + j] | 0x20) == (unsigned char)kw[k][j])
+            j++;
+        if (j == wl)
+            return 1;
+    }
+    return 0;
+}
+
+size_t qsp_stack_start(const char *m, size_t n, size_t from)
+{
+    for (size_t i = from; i < n;) {
+        const char *nl = memchr(m + i, '\n', n - i);
+        if (!nl)
+            return n;
+        size_t b = (size_t)(nl - m) + 1, j = b;
+        while (j < n && (m[j] == ' ' || m[j] == '\t'))
+            j++;
+        const char *s = m + j;
+        size_t k = n - j;
+        if ((j > b && qsp_has_prefix(s, k, "at ")) || qsp_has_prefix(s, k, "Caused by: ") ||
+            (qsp_has_prefix(s, k, "... ") && k > 4 && qsp_is_digit((unsigned char)s[4])))
+            return b;
+        /* pkg.FooException: … or pkg.FooError at a line start */
+        size_t e = 0;
+        while (e < k && e < 256 &&
+               (qsp_is_alpha((unsigned char)s[e]) || qsp_is_digit((unsigned char)s[e]) ||
+                s[e] == '.' || s[e] == '$' || s[e] == '_'))
+            e++;
+        if (e > 0 && memchr(s, '.', e) &&
+            (qsp_has_suffix(s, e, "Exception") || qsp_has_suffix(s, e, "Error")) &&
+            (e == k || s[e] == ':' || s[e] == '\r' || s[e] == '\n'))
+            return b;
+        i = b;
+    }
+    return n;
+}
+
+int qsp_sql_has_line_comment(const char *s, size_t n)
+{
+    if (!qsp_find(s, n, "--", 2, 0) || memchr(s, '\n', n))
         return 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-            return 0;
+        char c = s[i];
+        if (c == '\'' || c == '"' || c == '`') {
+            const char *e = memchr(s + i + 1, c, n - i - 1);
+            if (!e)
+                return 0;
+            i = (size_t)(e - s);
+        } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+            const char *e = qsp_find(s + i + 2, n - i - 2, "*/", 2, 1);
+            if (!e)
+                return 0;
+            i = (size_t)(e - s) + 1;
+        } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
+            return 1;
+        }
     }
+    return 0;
+}
+
+void qsp_det_begin(struct qsp_det *d, enum qsp_sql_kind kind)
+{
+    d->ctx->nst = 0;
+    d->out->kind = kind;
+}
+
+int qsp_det_add(struct qsp_det *d, size_t from, size_t to, size_t off, size_t len,
+                const char *sep)
+{
+    const char *m = d->m;
+    while (len && qsp_is_ws((unsigned char)m[off])) {
+        off++;
+        len--;
+    }
+    while (len && qsp_is_ws((unsigned char)m[off + len - 1]))
+        len--;
+    if (!len)
+        return 0;
+    struct qsp_detect_ctx *c = d->ctx;
+    if (c->nst == c->cap) {
+        size_t cap = c->cap * 2;
+        struct qsp_stmt *g;
+        if (c->st == c->inline_st) {
+            g = malloc(cap * sizeof *g);
+            if (g)
+                memcpy(g, c->st, c->nst * sizeof *g);
+        } else {
+            g = realloc(c->st, cap * sizeof *g);
+        }
+        if (!g)
+            return QSP_DET_ENOMEM;
+        c->st = g;
+        c->cap = cap;
+    }
+    c->st[c->nst++] = (struct qsp_stmt){from, to, off, len, sep, 0, 0, 0, 0};
     return 1;
 }
 
-static int has_prefix(const char *s, size_t n, const char *pre)
+/* A log4j location after the message: "(File.java:123)", maybe after "pkg.Cls.method",
+ * preceded by blanks. Returns where it starts (its blanks included) or n. */
+static size_t location_suffix(const char *m, size_t from, size_t n)
 {
-    size_t k = strlen(pre);
-    return n >= k && memcmp(s, pre, k) == 0;
-}
-
-/*
- * SingleLineFormat: now|elapsed|category|connection N|url U|prepared|sql
- * CustomLineFormat default: now|elapsed|category|connectionN|sqlSingleLine
- * strict (a message from an unknown logger): now must start with a digit.
- * Returns 1 (SQL), 0 (p6spy shape without SQL: commit, rollback) or -1 (not this shape).
- */
-static int p6spy_line(const char *m, size_t n, int strict, struct qsp_sql_span *out)
-{
-    size_t f[5], at = 0;
-    for (int i = 0; i < 4; i++) {
-        f[i] = field_end(m, n, at);
-        if (!f[i])
-            return -1;
-        at = f[i] + 1;
-    }
-    if (f[0] == 0 || (strict && !is_digit((unsigned char)m[0])))
-        return -1;
-    if (!all_digits(m + f[0] + 1, f[1] - f[0] - 1) ||
-        !all_letters(m + f[1] + 1, f[2] - f[1] - 1))
-        return -1;
-    const char *conn = m + f[2] + 1;
-    size_t connlen = f[3] - f[2] - 1;
-    if (!has_prefix(conn, connlen, "connection"))
-        return -1;
-    if (connlen > 11 && conn[10] == ' ' && all_digits(conn + 11, connlen - 11)) {
-        /* Single-line. Since p6spy 3 a "url …" field follows; older ones have none. */
-        size_t r = f[3] + 1;
-        if (has_prefix(m + r, n - r, "url ")) {
-            f[4] = field_end(m, n, r);
-            if (!f[4]) { /* a URL longer than a field: search on for its '|' */
-                const char *bar = memchr(m + r, '|', n - r);
-                if (!bar)
-                    return -1;
-                f[4] = (size_t)(bar - m);
-            }
-            r = f[4] + 1;
-        }
-        size_t k = split_pair(m + r, n - r, '|');
-        return pick_pair(out, QSP_SQL_P6SPY_SINGLE, r, "", m, r, n - r, k);
-    }
-    if (all_digits(conn + 10, connlen - 10)) {
-        size_t r = f[3] + 1;
-        return found(out, QSP_SQL_P6SPY_CUSTOM, r, "", m, r, n - r);
-    }
-    return -1;
-}
-
-/*
- * MultiLineFormat: "#now | took Nms | category | connection N| url U\nprepared\nsql;".
- * The first line stays on the console, the statement with values (';' dropped) is the SQL.
- */
-static int p6spy_multi(const char *m, size_t n, int strict, struct qsp_sql_span *out)
-{
-    if (n < 2 || m[0] != '#' || (strict && !is_digit((unsigned char)m[1])))
-        return -1;
-    const char *nl = memchr(m, '\n', n);
-    size_t first = nl ? (size_t)(nl - m) : n;
-    const char *took = find(m, first, " | took ", 8, 3);
-    if (!took)
-        return -1;
-    size_t i = (size_t)(took - m) + 8, j = i;
-    while (j < first && is_digit((unsigned char)m[j]))
-        j++;
-    if (j == i || !has_prefix(m + j, first - j, "ms | "))
-        return -1;
-    const char *conn = find(m + j, first - j, " | connection ", 14, 3);
-    if (!conn)
-        return -1;
-    size_t keep = first;
-    if (keep && m[keep - 1] == '\r')
-        keep--;
-    if (!nl)
-        return 0; /* the header alone */
-    size_t b = first + 1, e = n;
-    while (e > b && is_ws((unsigned char)m[e - 1]))
+    size_t e = n;
+    while (e > from && qsp_is_ws((unsigned char)m[e - 1]))
         e--;
-    if (e > b && m[e - 1] == ';')
-        e--;
-    size_t k = split_pair(m + b, e - b, '\n');
-    return pick_pair(out, QSP_SQL_P6SPY_MULTI, keep, " | ", m, b, e - b, k);
+    if (e - from < 10 || m[e - 1] != ')')
+        return n;
+    size_t i = e - 1;
+    size_t dig = i;
+    while (dig > from && qsp_is_digit((unsigned char)m[dig - 1]))
+        dig--;
+    if (dig == i || dig == from || m[dig - 1] != ':')
+        return n;
+    size_t j = dig - 1; /* at ':' */
+    size_t k = j;
+    while (k > from && m[k - 1] != '(' && m[k - 1] != ' ' && j - k < 128)
+        k--;
+    if (k == from || m[k - 1] != '(' ||
+        !(qsp_has_suffix(m + k, j - k, ".java") || qsp_has_suffix(m + k, j - k, ".kt") ||
+          qsp_has_suffix(m + k, j - k, ".scala") || qsp_has_suffix(m + k, j - k, ".groovy")))
+        return n;
+    k--; /* at '(' */
+    size_t paren = k;
+    while (k > from && m[k - 1] != ' ' && m[k - 1] != '\t' && m[k - 1] != '\n')
+        k--; /* pkg.Cls.method of %l */
+    if (k < paren && !memchr(m + k, '.', paren - k))
+        return n; /* f(a.java:1) in the statement */
+    size_t b = k;
+    while (b > from && (m[b - 1] == ' ' || m[b - 1] == '\t'))
+        b--;
+    return b < k ? b : n; /* blanks must separate it from the statement */
 }
 
-/* Any p6spy shape: 1 SQL, 0 a p6spy record without SQL, -1 not p6spy. */
-static int p6spy(const char *m, size_t n, int strict, struct qsp_sql_span *out)
+int qsp_det_add_rest(struct qsp_det *d, enum qsp_sql_kind kind, size_t from, size_t sql_off)
 {
-    if (n == 0)
-        return -1;
-    if (m[0] == '#')
-        return p6spy_multi(m, n, strict, out);
-    if (strict ? !is_digit((unsigned char)m[0]) : m[0] == '|')
-        return -1;
-    return p6spy_line(m, n, strict, out);
+    qsp_det_begin(d, kind);
+    size_t end = location_suffix(d->m, sql_off, d->n);
+    int rc = qsp_det_add(d, from, end, sql_off, end - sql_off, "");
+    return rc < 0 ? rc : qsp_det_end(d);
+}
+
+void qsp_det_mark_collapsed(struct qsp_det *d)
+{
+    for (size_t i = 0; i < d->ctx->nst; i++)
+        d->ctx->st[i].collapsed = 1;
+}
+
+void qsp_det_json(struct qsp_det *d)
+{
+    if (d->ctx->nst)
+        d->ctx->st[d->ctx->nst - 1].json = 1;
+}
+
+void qsp_det_colored(struct qsp_det *d)
+{
+    for (size_t i = 0; i < d->ctx->nst; i++)
+        d->ctx->st[i].colored =
+            memchr(d->m + d->ctx->st[i].sql_off, 0x1b, d->ctx->st[i].sql_len) != NULL;
+}
+
+void qsp_det_own_lines(struct qsp_det *d)
+{
+    if (d->ctx->nst)
+        d->ctx->st[d->ctx->nst - 1].own_lines = 1;
+}
+
+int qsp_det_end(struct qsp_det *d)
+{
+    return d->ctx->nst ? QSP_DET_SQL : QSP_DET_NOSQL;
+}
+
+const char *qsp_sql_kind_name(enum qsp_sql_kind k)
+{
+    switch (k) {
+    case QSP_SQL_NONE: return "";
+    case QSP_SQL_MYBATIS: return "mybatis";
+    case QSP_SQL_BOUNDSQL: return "boundsql";
+    case QSP_SQL_P6SPY_SINGLE: return "p6spy-single";
+    case QSP_SQL_P6SPY_MULTI: return "p6spy-multi";
+    case QSP_SQL_P6SPY_CUSTOM: return "p6spy-custom";
+    case QSP_SQL_LOGGER: return "--sql-logger";
+    case QSP_SQL_REGEX: return "--sql-regex";
+    case QSP_SQL_HIBERNATE: return "hibernate";
+    case QSP_SQL_LOG4JDBC: return "log4jdbc";
+    case QSP_SQL_DSPROXY: return "datasource-proxy";
+    case QSP_SQL_BARE: return "bare-sql";
+    }
+    return "?";
 }
 
 /* ---- the detector ---------------------------------------------------------------------- */
@@ -406,6 +344,7 @@ void qsp_detector_free(struct qsp_detector **dp)
         free(d->loggers[i].name);
     for (size_t i = 0; i < d->nregexes; i++)
         pcre2_code_free(d->regexes[i].code);
+    qsp_p6format_free(&d->p6format);
     free(d->loggers);
     free(d->regexes);
     free(d);
@@ -475,6 +414,22 @@ int qsp_detector_add_regex(struct qsp_detector *d, const char *pattern, struct q
     return 0;
 }
 
+int qsp_detector_set_p6spy_format(struct qsp_detector *d, const char *format,
+                                  struct qs_error *err)
+{
+    if (!d)
+        return qsp_error(err, QS_EINVAL, "p6spy format: NULL argument");
+    struct qsp_p6format *f = NULL;
+    if (format) {
+        int rc = qsp_p6format_new(&f, format, err);
+        if (rc)
+            return rc; /* the old format stays */
+    }
+    qsp_p6format_free(&d->p6format);
+    d->p6format = f;
+    return 0;
+}
+
 void qsp_detector_set_builtin(struct qsp_detector *d, int enabled)
 {
     if (d)
@@ -491,6 +446,8 @@ int qsp_detect_ctx_new(struct qsp_detect_ctx **out, const struct qsp_detector *d
     if (!c)
         return qsp_error(err, QS_ENOMEM, "out of memory for SQL detection");
     c->d = d;
+    c->st = c->inline_st;
+    c->cap = sizeof c->inline_st / sizeof c->inline_st[0];
     if (d->nregexes) {
         c->pairs = d->max_pairs;
         c->md = pcre2_match_data_create(c->pairs, NULL);
@@ -501,6 +458,10 @@ int qsp_detect_ctx_new(struct qsp_detect_ctx **out, const struct qsp_detector *d
             return qsp_error(err, QS_ENOMEM, "out of memory for SQL detection");
         }
         pcre2_jit_stack_assign(c->mctx, NULL, c->stack);
+    }
+    if (d->p6format && qsp_p6match_new(&c->p6, d->p6format)) {
+        qsp_detect_ctx_free(&c);
+        return qsp_error(err, QS_ENOMEM, "out of memory for SQL detection");
     }
     *out = c;
     return 0;
@@ -514,6 +475,9 @@ void qsp_detect_ctx_free(struct qsp_detect_ctx **cp)
     pcre2_match_data_free(c->md);
     pcre2_match_context_free(c->mctx);
     pcre2_jit_stack_free(c->stack);
+    qsp_p6match_free(&c->p6);
+    if (c->st != c->inline_st)
+        free(c->st);
     free(c);
     *cp = NULL;
 }
@@ -529,58 +493,167 @@ static int logger_configured(const struct qsp_detector *d, const char *lg, size_
     return 0;
 }
 
-int qsp_detect(const struct qsp_detector *d, struct qsp_detect_ctx *ctx, const char *logger,
+/* Loggers of the tools whose every message is theirs: Hibernate's statement logger and
+ * log4jdbc's. Names may be abbreviated by the layout (%logger{20}: o.h.SQL, %c{1}: SQL). */
+static int hibernate_logger(const char *lg, size_t n)
+{
+    return (n == 3 && memcmp(lg, "SQL", 3) == 0) || qsp_has_suffix(lg, n, ".SQL") ||
+           qsp_has_suffix(lg, n, "SQL_SLOW");
+}
+
+static int log4jdbc_logger(const char *lg, size_t n)
+{
+    return qsp_has_suffix(lg, n, "sqlonly") || qsp_has_suffix(lg, n, "sqltiming") ||
+           qsp_has_suffix(lg, n, "jdbc.audit") || qsp_has_suffix(lg, n, "log4jdbc.log4j2");
+}
+
+/* One pass over the colons of the first non-blank line: MyBatis "Preparing: " and
+ * "Executing: ", "boundSql :", datasource-proxy "Query:[". */
+static int colon_markers(struct qsp_det *d)
+{
+    const char *m = d->m;
+    size_t b = 0, e = d->line;
+    if (e == 0 || (e == 1 && m[0] == '\r')) { /* datasource-proxy's multi-line listener */
+        b = e + (e < d->n);
+        const char *nl = memchr(m + b, '\n', d->n - b);
+        e = nl ? (size_t)(nl - m) : d->n;
+    }
+    for (const char *p = m + b; (p = memchr(p, ':', (size_t)(m + e - p))) != NULL; p++) {
+        size_t c = (size_t)(p - m);
+        int rc = QSP_DET_NO;
+        if (c >= 9 && c + 1 < d->n && m[c + 1] == ' ' &&
+            (memcmp(m + c - 9, "Preparing", 9) == 0 || memcmp(m + c - 9, "Executing", 9) == 0))
+            rc = qsp_det_mybatis(d, c);
+        else if (c >= 4 && m[c - 1] != ' ' && memcmp(m + c - 4, "Time", 4) == 0)
+            rc = qsp_det_dsproxy(d, c);
+        else if (c >= 7)
+            rc = qsp_det_boundsql(d, c);
+        if (rc != QSP_DET_NO)
+            return rc;
+    }
+    return QSP_DET_NO;
+}
+
+static int builtins(struct qsp_det *d)
+{
+    int rc;
+    if (d->lgn && hibernate_logger(d->lg, d->lgn)) {
+        rc = qsp_det_hibernate_logger(d);
+        if (rc != QSP_DET_NO)
+            return rc;
+    }
+    if (d->lgn && log4jdbc_logger(d->lg, d->lgn))
+        return qsp_det_log4jdbc(d, 1);
+    if (d->n == 0)
+        return QSP_DET_NO;
+    unsigned char c0 = (unsigned char)d->m[0];
+    if (c0 == ' ' || c0 == 'C' || c0 == 'E') {
+        rc = qsp_det_mybatis_plus(d);
+        if (rc != QSP_DET_NO)
+            return rc;
+    }
+    if (c0 == '{') {
+        rc = qsp_det_dsproxy_json(d);
+        if (rc != QSP_DET_NO)
+            return rc;
+    }
+    if (c0 == 'H' || c0 == 0x1b || c0 == 'S') {
+        rc = qsp_det_hibernate_stdout(d);
+        if (rc != QSP_DET_NO)
+            return rc;
+    }
+    int is_p6spy = d->lgn == 5 && memcmp(d->lg, "p6spy", 5) == 0;
+    rc = qsp_det_p6spy(d, !is_p6spy && d->lgn != 0 && !d->trusted);
+    if (rc != QSP_DET_NO)
+        return rc;
+    rc = colon_markers(d);
+    if (rc != QSP_DET_NO)
+        return rc;
+    /* log4jdbc under a logger name the layout hid: its timing ends the message. */
+    size_t tail = d->n > 40 ? d->n - 40 : 0;
+    if (d->n > 14 && d->m[d->n - 1] == '}' &&
+        qsp_find(d->m + tail, d->n - tail, " msec}", 6, 1))
+        return qsp_det_log4jdbc(d, 0);
+    if (!d->lgn || c0 == '\n' || c0 == '\r' || c0 == ' ')
+        return qsp_det_bare_sql(d);
+    return QSP_DET_NO;
+}
+
+int qsp_detect(const struct qsp_detector *dt, struct qsp_detect_ctx *ctx, const char *logger,
                size_t logger_len, const char *msg, size_t msg_len, struct qsp_sql_span *out)
 {
-    if (!d || !ctx || ctx->d != d || !out || (!msg && msg_len) || (!logger && logger_len))
+    if (!dt || !ctx || ctx->d != dt || !out || (!msg && msg_len) || (!logger && logger_len))
         return QS_EINVAL;
     if (!msg)
         msg = "";
     if (!logger)
         logger = "";
-    int rc;
+    memset(out, 0, sizeof *out);
+    out->took_ms = -1;
+    out->sep = "";
+    ctx->nst = 0;
+    const char *nl = memchr(msg, '\n', msg_len);
+    struct qsp_det d = {msg, msg_len, nl ? (size_t)(nl - msg) : msg_len, logger, logger_len, 0,
+                        ctx, out};
+    int rc = QSP_DET_NO;
 
-    /* A configured SQL logger: p6spy's shapes keep their metadata, else all is SQL. */
-    if (d->nloggers && logger_configured(d, logger, logger_len)) {
-        rc = p6spy(msg, msg_len, 0, out);
-        if (rc > 0 || (rc < 0 && found(out, QSP_SQL_LOGGER, 0, "", msg, 0, msg_len)))
-            return 1;
-        goto none; /* a commit or rollback, or an empty message */
+    if (dt->nloggers && logger_configured(dt, logger, logger_len)) {
+        /* A configured SQL logger: a tool's shape keeps its metadata, else all is SQL. */
+        d.trusted = 1;
+        rc = builtins(&d);
+        if (rc == QSP_DET_NO)
+            rc = qsp_det_add_rest(&d, QSP_SQL_LOGGER, 0, 0);
+        goto done;
     }
 
-    if (d->nregexes) {
-        if (ctx->pairs < d->max_pairs)
+    if (dt->nregexes) {
+        if (ctx->pairs < dt->max_pairs)
             return QS_ESTATE; /* a regex was added after this context was made */
-        for (size_t i = 0; i < d->nregexes; i++) {
-            const struct regex_rule *r = &d->regexes[i];
-            rc = pcre2_match(r->code, (PCRE2_SPTR)msg, msg_len, 0, 0, ctx->md, ctx->mctx);
-            if (rc == PCRE2_ERROR_NOMATCH)
+        for (size_t i = 0; i < dt->nregexes; i++) {
+            const struct regex_rule *r = &dt->regexes[i];
+            int mrc = pcre2_match(r->code, (PCRE2_SPTR)msg, msg_len, 0, 0, ctx->md, ctx->mctx);
+            if (mrc == PCRE2_ERROR_NOMATCH)
                 continue;
-            if (rc < 0)
-                return rc == PCRE2_ERROR_NOMEMORY ? QS_ENOMEM : QS_ERANGE;
+            if (mrc < 0)
+                return mrc == PCRE2_ERROR_NOMEMORY ? QS_ENOMEM : QS_ERANGE;
             const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ctx->md);
             PCRE2_SIZE b = ov[2 * r->sql_group], e = ov[2 * r->sql_group + 1];
             if (b == PCRE2_UNSET || e < b)
                 continue;
-            if (found(out, QSP_SQL_REGEX, b, "", msg, b, e - b))
-                return 1;
+            qsp_det_begin(&d, QSP_SQL_REGEX);
+            rc = qsp_det_add(&d, b, e, b, e - b, "");
+            if (rc != 0)
+                goto done; /* only the group is replaced: the rest stays */
         }
+        rc = QSP_DET_NO;
     }
 
-    if (!d->builtin)
-        goto none;
-    /* Markers stand on the first line; searching stack traces and long SQL bodies for them
-     * cost a tenth of a split's time. */
-    const char *nl = memchr(msg, '\n', msg_len);
-    size_t line = nl ? (size_t)(nl - msg) : msg_len;
-    if (mybatis(msg, msg_len, line, out) || boundsql(msg, msg_len, line, out))
-        return 1;
-    int is_p6spy = logger_len == 5 && memcmp(logger, "p6spy", 5) == 0;
-    rc = p6spy(msg, msg_len, !is_p6spy, out);
-    if (rc > 0)
-        return 1;
-none:
-    memset(out, 0, sizeof *out);
-    out->sep = "";
-    return 0;
+    if (ctx->p6) {
+        rc = qsp_p6format_match(dt->p6format, ctx->p6, &d);
+        if (rc != QSP_DET_NO)
+            goto done;
+    }
+
+    if (dt->builtin)
+        rc = builtins(&d);
+done:
+    if (rc == QSP_DET_ENOMEM)
+        return QS_ENOMEM;
+    if (rc < 0 && rc != QSP_DET_NO)
+        return rc;
+    if (rc != QSP_DET_SQL || ctx->nst == 0) {
+        enum qsp_sql_kind k = out->kind;
+        memset(out, 0, sizeof *out);
+        out->took_ms = -1;
+        out->sep = "";
+        (void)k;
+        return 0;
+    }
+    out->n = ctx->nst;
+    out->stmt = ctx->st;
+    out->keep_len = ctx->st[0].from;
+    out->sep = ctx->st[0].sep;
+    out->sql_off = ctx->st[0].sql_off;
+    out->sql_len = ctx->st[0].sql_len;
+    return 1;
 }

@@ -8,21 +8,6 @@
 #include "config.h"
 #include "error.h"
 
-static const char *kind_name(enum qsp_sql_kind k)
-{
-    switch (k) {
-    case QSP_SQL_NONE: return "";
-    case QSP_SQL_MYBATIS: return "mybatis";
-    case QSP_SQL_BOUNDSQL: return "boundsql";
-    case QSP_SQL_P6SPY_SINGLE: return "p6spy-single";
-    case QSP_SQL_P6SPY_MULTI: return "p6spy-multi";
-    case QSP_SQL_P6SPY_CUSTOM: return "p6spy-custom";
-    case QSP_SQL_LOGGER: return "--sql-logger";
-    case QSP_SQL_REGEX: return "--sql-regex";
-    default: return NULL; /* a kind added since: named by number */
-    }
-}
-
 static int ws(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -140,11 +125,7 @@ int qs_config_explain(const struct qs_config *cfg, const char *record, size_t le
                        : "no recognizer found SQL in the message";
         goto done;
     }
-    const char *name = kind_name(sp.kind);
-    if (name)
-        snprintf(out->recognizer, sizeof out->recognizer, "%s", name);
-    else
-        snprintf(out->recognizer, sizeof out->recognizer, "recognizer %d", (int)sp.kind);
+    snprintf(out->recognizer, sizeof out->recognizer, "%s", qsp_sql_kind_name(sp.kind));
     out->keep_len = msg_off + sp.keep_len;
     out->sql_off = msg_off + sp.sql_off;
     out->sql_len = sp.sql_len;

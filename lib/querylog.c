@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -118,6 +119,11 @@ int qsp_query_encode(struct qsp_buf *out, const struct qsp_query_fields *f, uint
                           invalid);
     if (!rc && f->fhash)
         rc = append_field(out, ",\"FHash\":", f->fhash, QS_HASH_HEX_LEN, invalid);
+    if (!rc && f->took_ms) {
+        char num[32];
+        int k = snprintf(num, sizeof num, ",\"took_ms\":%lld", (long long)*f->took_ms);
+        rc = qsp_buf_append(out, num, (size_t)k);
+    }
     if (!rc)
         rc = qsp_buf_append(out, "}\n", 2);
     if (rc) {

@@ -20,7 +20,8 @@ struct qsp_query_fields {
     size_t logger_len;
     const char *fingerprint;
     size_t fingerprint_len;
-    const char *fhash; /* 32 hex digits */
+    const char *fhash;      /* 32 hex digits */
+    const int64_t *took_ms; /* the statement's duration as logged, or NULL */
 };
 
 /* Append one record line, `{"QHash":…,"sql":…,…}\n`, to out. Invalid UTF-8 becomes U+FFFD

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "detect-int.h"
 #include "error.h"
 #include "hash.h"
 #include "querylog.h"
@@ -41,6 +42,8 @@ struct qs_splitter {
     uint64_t in_off;     /* input offset of the first byte not yet classified */
 
     struct qsp_buf console, query, fp;
+    struct qsp_buf hexes; /* the QHashes of the current record, 33 bytes each */
+    struct qsp_buf clean; /* a statement without its ANSI colours (Hibernate highlight_sql) */
     struct qs_stats st;
     int finished;
     int failed; /* sticky: the first error stops the splitter */
@@ -99,6 +102,8 @@ void qs_splitter_free(struct qs_splitter **sp)
     qsp_buf_free(&s->console);
     qsp_buf_free(&s->query);
     qsp_buf_free(&s->fp);
+    qsp_buf_free(&s->hexes);
+    qsp_buf_free(&s->clean);
     free(s);
     *sp = NULL;
 }
@@ -111,21 +116,151 @@ void qs_splitter_get_stats(const struct qs_splitter *s, struct qs_stats *st)
     }
 }
 
-/* Hash sql, and unless --dedupe has seen it, encode its query.log line into s->query.
- * *hex gets the QHash; *written is 1 when s->query holds a line. */
-static int make_query(struct qs_splitter *s, const char *sql, size_t sql_len, const char *ts,
-                      size_t ts_len, const char *thread, size_t thread_len, const char *logger,
-                      size_t logger_len, char hex[QS_HASH_HEX_LEN + 1], int *written,
-                      struct qs_error *err)
+/* sql without ANSI SGR sequences (ESC [ digits ; m): Hibernate's highlight_sql colours
+ * keywords, and the colours are no part of the statement. Points *out at the clean copy. */
+static int strip_sgr(struct qs_splitter *s, const char **sql, size_t *len)
+{
+    const char *p = *sql;
+    size_t n = *len;
+    if (!memchr(p, 0x1b, n))
+        return 0;
+    s->clean.len = 0;
+    if (qsp_buf_reserve(&s->clean, n))
+        return QS_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == 0x1b && i + 1 < n && p[i + 1] == '[') {
+            size_t j = i + 2;
+            while (j < n && j - i < 20 && ((p[j] >= '0' && p[j] <= '9') || p[j] == ';'))
+                j++;
+            if (j < n && p[j] == 'm') {
+                i = j;
+                continue;
+            }
+        }
+        s->clean.data[s->clean.len++] = p[i];
+    }
+    *sql = s->clean.data;
+    *len = s->clean.len;
+    return 0;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9'                     ? c - '0'
+           : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                    : -1;
+}
+
+static int hex4(const char *p, size_t n, size_t i, unsigned *v)
+{
+    if (i + 4 > n)
+        return 0;
+    unsigned x = 0;
+    for (int k = 0; k < 4; k++) {
+        int h = hexval(p[i + (size_t)k]);
+        if (h < 0)
+            return 0;
+        x = x * 16 + (unsigned)h;
+    }
+    *v = x;
+    return 1;
+}
+
+/* A JSON-escaped statement decoded into s->clean (\" \\ \/ \b \f \n \r \t \uXXXX; a
+ * lone surrogate becomes U+FFFD, an unknown escape stays as written). */
+static int json_decode(struct qs_splitter *s, const char **sql, size_t *len)
+{
+    const char *p = *sql;
+    size_t n = *len;
+    if (!memchr(p, '\\', n))
+        return 0;
+    s->clean.len = 0;
+    if (qsp_buf_reserve(&s->clean, n))
+        return QS_ENOMEM;
+    char *o = s->clean.data;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '\\' || i + 1 >= n) {
+            o[k++] = p[i];
+            continue;
+        }
+        char c = p[++i];
+        unsigned u, lo;
+        switch (c) {
+        case 'b': o[k++] = '\b'; break;
+        case 'f': o[k++] = '\f'; break;
+        case 'n': o[k++] = '\n'; break;
+        case 'r': o[k++] = '\r'; break;
+        case 't': o[k++] = '\t'; break;
+        case '"':
+        case '\\':
+        case '/': o[k++] = c; break;
+        case 'u':
+            if (!hex4(p, n, i + 1, &u)) {
+                o[k++] = '\\';
+                o[k++] = c;
+                break;
+            }
+            i += 4;
+            if (u >= 0xd800 && u < 0xdc00 && i + 2 < n && p[i + 1] == '\\' &&
+                p[i + 2] == 'u' && hex4(p, n, i + 3, &lo) && lo >= 0xdc00 && lo < 0xe000) {
+                u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+                i += 6;
+            } else if (u >= 0xd800 && u < 0xe000) {
+                u = 0xfffd;
+            }
+            /* UTF-8 of u: at most 4 bytes, never more than the 6 escape bytes it replaces */
+            if (u < 0x80) {
+                o[k++] = (char)u;
+            } else if (u < 0x800) {
+                o[k++] = (char)(0xc0 | u >> 6);
+                o[k++] = (char)(0x80 | (u & 0x3f));
+            } else if (u < 0x10000) {
+                o[k++] = (char)(0xe0 | u >> 12);
+                o[k++] = (char)(0x80 | ((u >> 6) & 0x3f));
+                o[k++] = (char)(0x80 | (u & 0x3f));
+            } else {
+                o[k++] = (char)(0xf0 | u >> 18);
+                o[k++] = (char)(0x80 | ((u >> 12) & 0x3f));
+                o[k++] = (char)(0x80 | ((u >> 6) & 0x3f));
+                o[k++] = (char)(0x80 | (u & 0x3f));
+            }
+            break;
+        default: o[k++] = '\\'; o[k++] = c;
+        }
+    }
+    s->clean.len = k;
+    *sql = s->clean.data;
+    *len = k;
+    return 0;
+}
+
+/* The record's context for its query.log lines. */
+struct rec_ctx {
+    const char *ts, *thread, *logger;
+    size_t ts_len, thread_len, logger_len;
+    int64_t took_ms;
+};
+
+/* Hash sql, and unless --dedupe has seen it, append its query.log line to s->query.
+ * hex gets the QHash. */
+static int make_query(struct qs_splitter *s, const char *sql, size_t sql_len,
+                      const struct qsp_stmt *t, const struct rec_ctx *rc_,
+                      char hex[QS_HASH_HEX_LEN + 1], struct qs_error *err)
 {
     const struct qs_config *c = s->cfg;
     unsigned char raw[16];
-    *written = 0;
-    int rc = qsp_hasher_qhash_raw(s->hasher, sql, sql_len, c->dialect, raw, hex);
+    int rc = t->colored ? strip_sgr(s, &sql, &sql_len)
+             : t->json  ? json_decode(s, &sql, &sql_len)
+                        : 0;
+    if (rc)
+        return qsp_error(err, rc, "out of memory for a statement");
+    rc = qsp_hasher_qhash_raw(s->hasher, sql, sql_len, c->dialect, raw, hex);
     if (rc)
         return qsp_error(err, rc, "hashing a statement failed");
     int is_new = qsp_seen_insert(&s->seen, raw);
     s->st.distinct_qhash += (uint64_t)is_new;
+    s->st.statements++;
     if ((c->flags & QS_FLAG_DEDUPE) && !is_new)
         return 0;
     struct qsp_query_fields f = {.qhash = hex, .sql = sql, .sql_len = sql_len};
@@ -152,45 +287,138 @@ static int make_query(struct qs_splitter *s, const char *sql, size_t sql_len, co
             f.fhash = fhash;
         }
     }
-    if ((c->flags & QS_FIELD_TIMESTAMP) && ts) {
-        f.ts = ts;
-        f.ts_len = ts_len;
+    if ((c->flags & QS_FIELD_TIMESTAMP) && rc_->ts) {
+        f.ts = rc_->ts;
+        f.ts_len = rc_->ts_len;
     }
-    if ((c->flags & QS_FIELD_THREAD) && thread) {
-        f.thread = thread;
-        f.thread_len = thread_len;
+    if ((c->flags & QS_FIELD_THREAD) && rc_->thread) {
+        f.thread = rc_->thread;
+        f.thread_len = rc_->thread_len;
     }
-    if ((c->flags & QS_FIELD_LOGGER) && logger) {
-        f.logger = logger;
-        f.logger_len = logger_len;
+    if ((c->flags & QS_FIELD_LOGGER) && rc_->logger) {
+        f.logger = rc_->logger;
+        f.logger_len = rc_->logger_len;
     }
-    s->query.len = 0;
+    if ((c->flags & QS_FIELD_TOOK_MS) && rc_->took_ms >= 0)
+        f.took_ms = &rc_->took_ms;
+    size_t before = s->query.len;
     rc = qsp_query_encode(&s->query, &f, &s->st.invalid_utf8, err);
     if (rc)
         return rc;
-    *written = 1;
     s->st.query_records++;
-    s->st.bytes_query += s->query.len;
+    s->st.bytes_query += s->query.len - before;
     return 0;
 }
 
-/* console = kept text + sep + "QHash":"<hex>" + term */
-static int make_console(struct qs_splitter *s, const char *keep, size_t keep_len,
-                        const char *sep, const char *hex, const char *term, size_t term_len)
+/* Append text, each run of blanks that holds a line break made one blank: the text around
+ * a record's statements joins their console line. */
+static int append_joined(struct qsp_buf *b, const char *t, size_t n)
+{
+    if (!memchr(t, '\n', n) && !memchr(t, '\r', n))
+        return qsp_buf_append(b, t, n);
+    for (size_t i = 0; i < n;) {
+        if (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n') {
+            size_t j = i;
+            int brk = 0;
+            while (j < n && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r' || t[j] == '\n')) {
+                brk |= t[j] == '\r' || t[j] == '\n';
+                j++;
+            }
+            int rc = brk ? qsp_buf_append(b, " ", 1) : qsp_buf_append(b, t + i, j - i);
+            if (rc)
+                return rc;
+            i = j;
+        } else {
+            size_t j = i;
+            while (j < n && t[j] != ' ' && t[j] != '\t' && t[j] != '\r' && t[j] != '\n')
+                j++;
+            if (qsp_buf_append(b, t + i, j - i))
+                return QS_ENOMEM;
+            i = j;
+        }
+    }
+    return 0;
+}
+
+/*
+ * console = head + the message with each statement's [from, to) replaced by its sep and
+ * "QHash":"<hex>" + term. The text before and between the statements stays on the one
+ * console line (line breaks in it become blanks), and so does the text after the last one
+ * as far as its first line goes; blanks ending the message go.
+ */
+static int make_console(struct qs_splitter *s, const char *head, size_t head_len,
+                        const char *msg, size_t msg_len, const struct qsp_sql_span *sp,
+                        const char *term, size_t term_len)
 {
     static const char open[] = "\"QHash\":\"";
-    s->console.len = 0;
-    size_t sep_len = strlen(sep);
-    if (qsp_buf_reserve(&s->console,
-                        keep_len + sep_len + sizeof open + QS_HASH_HEX_LEN + 1 + term_len))
+    struct qsp_buf *b = &s->console;
+    b->len = 0;
+    if (qsp_buf_reserve(b, head_len + msg_len + sp->n * (sizeof open + QS_HASH_HEX_LEN + 4) +
+                               term_len))
         return QS_ENOMEM;
-    qsp_buf_append(&s->console, keep, keep_len);
-    qsp_buf_append(&s->console, sep, sep_len);
-    qsp_buf_append(&s->console, open, sizeof open - 1);
-    qsp_buf_append(&s->console, hex, QS_HASH_HEX_LEN);
-    qsp_buf_append(&s->console, "\"", 1);
-    qsp_buf_append(&s->console, term, term_len);
-    return 0;
+    int rc = qsp_buf_append(b, head, head_len);
+    size_t at = 0;
+    for (size_t i = 0; i < sp->n && !rc; i++) {
+        const struct qsp_stmt *t = &sp->stmt[i];
+        rc = append_joined(b, msg + at, t->from - at);
+        if (!rc)
+            rc = qsp_buf_append(b, t->sep, strlen(t->sep));
+        if (!rc)
+            rc = qsp_buf_append(b, open, sizeof open - 1);
+        if (!rc)
+            rc = qsp_buf_append(b, s->hexes.data + i * (QS_HASH_HEX_LEN + 1), QS_HASH_HEX_LEN);
+        if (!rc)
+            rc = qsp_buf_append(b, "\"", 1);
+        at = t->to;
+    }
+    size_t end = msg_len;
+    while (end > at && (msg[end - 1] == ' ' || msg[end - 1] == '\t' || msg[end - 1] == '\r' ||
+                        msg[end - 1] == '\n'))
+        end--;
+    if (!rc && end > at) {
+        /* The blanks right after the statement join what follows to its line (a timing
+         * on the next line, a location suffix); further lines, and a stack trace, keep
+         * their line breaks. */
+        size_t k = at;
+        int brk = 0;
+        while (k < end &&
+               (msg[k] == ' ' || msg[k] == '\t' || msg[k] == '\r' || msg[k] == '\n'))
+            brk |= msg[k++] == '\n';
+        if (brk && !sp->stmt[sp->n - 1].own_lines && qsp_stack_start(msg, end, at) > k)
+            rc = qsp_buf_append(b, " ", 1);
+        else
+            k = at;
+        if (!rc)
+            rc = qsp_buf_append(b, msg + k, end - k);
+    }
+    if (!rc)
+        rc = qsp_buf_append(b, term, term_len);
+    return rc ? QS_ENOMEM : 0;
+}
+
+/* Hash every statement of sp (QHashes into s->hexes, query.log lines into s->query) and
+ * build the console. */
+static int split_statements(struct qs_splitter *s, const char *head, size_t head_len,
+                            const char *msg, size_t msg_len, const struct qsp_sql_span *sp,
+                            const struct rec_ctx *rctx, const char *term, size_t term_len,
+                            struct qs_error *err)
+{
+    s->query.len = 0;
+    s->hexes.len = 0;
+    if (qsp_buf_reserve(&s->hexes, sp->n * (QS_HASH_HEX_LEN + 1)))
+        return qsp_error(err, QS_ENOMEM, "out of memory for QHashes");
+    for (size_t i = 0; i < sp->n; i++) {
+        const struct qsp_stmt *t = &sp->stmt[i];
+        char *hex = s->hexes.data + i * (QS_HASH_HEX_LEN + 1);
+        int rc = make_query(s, msg + t->sql_off, t->sql_len, t, rctx, hex, err);
+        if (rc)
+            return rc;
+        s->hexes.len += QS_HASH_HEX_LEN + 1;
+        if (t->collapsed && qsp_sql_has_line_comment(msg + t->sql_off, t->sql_len))
+            s->st.collapsed_comments++;
+    }
+    int rc = make_console(s, head, head_len, msg, msg_len, sp, term, term_len);
+    return rc ? qsp_error(err, rc, "out of memory for a console line") : 0;
 }
 
 static int call(struct qs_splitter *s, struct qs_output *o, struct qs_error *err)
@@ -215,7 +443,6 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
         return 0;
     size_t n;
     const char *r = held_record(s, &n);
-    char hex[QS_HASH_HEX_LEN + 1]; /* o.qhash points here until the callback returns */
     s->view = NULL;
     struct qs_output o = {.console = r, .console_len = n, .end_offset = s->rec_start + n};
     s->has_rec = 0;
@@ -237,22 +464,19 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
             return fail(s, qsp_error(err, rc, "SQL detection failed at input offset %llu",
                                      (unsigned long long)s->rec_start));
         if (rc == 1) {
-            int written = 0;
-            const char *msg = r + msg_off;
-            rc = make_query(s, msg + sp.sql_off, sp.sql_len, o.ts, o.ts_len,
-                            r + pf->thread_off, pf->thread_len, r + pf->logger_off,
-                            pf->logger_len, hex, &written, err);
-            if (!rc)
-                rc =
-                    make_console(s, r, msg_off + sp.keep_len, sp.sep, hex, r + n - term, term);
+            struct rec_ctx rctx = {o.ts,      r + pf->thread_off, r + pf->logger_off,
+                                   o.ts_len,  pf->thread_len,     pf->logger_len,
+                                   sp.took_ms};
+            rc = split_statements(s, r, msg_off, r + msg_off, n - term - msg_off, &sp, &rctx,
+                                  r + n - term, term, err);
             if (rc)
                 return fail(s, qsp_error(err, rc, "splitting the record at offset %llu",
                                          (unsigned long long)s->rec_start));
             o.console = s->console.data;
             o.console_len = s->console.len;
-            o.qhash = hex;
+            o.qhash = s->hexes.data; /* the first statement's; NUL-terminated */
             o.flags = QS_OUT_SQL;
-            if (written) {
+            if (s->query.len) {
                 o.query = s->query.data;
                 o.query_len = s->query.len;
             }
@@ -542,20 +766,16 @@ int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev, const ch
                         ev->message ? ev->message : "", ev->message_len, &sp);
     if (rc <= 0)
         return rc < 0 ? qsp_error(err, rc, "SQL detection failed") : 0;
-    char hex[QS_HASH_HEX_LEN + 1];
-    int written = 0;
-    const char *msg = ev->message;
-    rc = make_query(s, msg + sp.sql_off, sp.sql_len, ev->ts, ev->ts_len, ev->thread,
-                    ev->thread_len, ev->logger, ev->logger_len, hex, &written, err);
-    if (!rc)
-        rc = make_console(s, msg, sp.keep_len, sp.sep, hex, "", 0);
+    struct rec_ctx rctx = {ev->ts,         ev->thread,     ev->logger, ev->ts_len,
+                           ev->thread_len, ev->logger_len, sp.took_ms};
+    rc = split_statements(s, "", 0, ev->message, ev->message_len, &sp, &rctx, "", 0, err);
     if (rc)
         return qsp_error(err, rc, "splitting the event failed");
     s->st.records++;
     s->st.sql_records++;
     *console = s->console.data;
     *console_len = s->console.len;
-    if (written) {
+    if (s->query.len) {
         *query = s->query.data;
         *query_len = s->query.len;
     }

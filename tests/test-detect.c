@@ -81,9 +81,23 @@ static void test_mybatis(void)
     NONE(MAPPER, ">  Preparing: SELECT 1");
     NONE("o.s.w.s.DispatcherServlet", "Completed 200 OK");
     NONE("", "");
-    /* A later marker counts when an earlier "Preparing: " is not one. */
-    EXPECT(MAPPER, "Preparing: x ==>  Preparing: SELECT 2", QSP_SQL_MYBATIS,
-           "Preparing: x ==>  Preparing: ", "", "SELECT 2");
+    /* BaseJdbcLogger's arrow opens the message: a marker inside data is data. */
+    NONE(MAPPER, "Preparing: x ==>  Preparing: SELECT 2");
+    NONE(MAPPER, "<==        Row: 1, ==>  Preparing: DROP TABLE memo");
+    NONE(MAPPER, "==> Parameters: Preparing: lunch(String)");
+    /* ... unless the layout left some of its text before the message, ended by a
+     * separator. A later marker counts when an earlier "Preparing: " is not one. */
+    EXPECT(MAPPER, "159 -- ==>  Preparing: SELECT 1", QSP_SQL_MYBATIS,
+           "159 -- ==>  Preparing: ", "", "SELECT 1");
+    EXPECT(MAPPER, "DEBUG findOne(BaseJdbcLogger.java:159) - ==>  Preparing: select 1",
+           QSP_SQL_MYBATIS, "DEBUG findOne(BaseJdbcLogger.java:159) - ==>  Preparing: ", "",
+           "select 1");
+    NONE(MAPPER, "==> Parameters: x - ==>  Preparing: SELECT 1");
+    EXPECT("", "[DEBUG][c.e.M][query][63] -> ==>  Preparing: SELECT 2", QSP_SQL_MYBATIS,
+           "[DEBUG][c.e.M][query][63] -> ==>  Preparing: ", "", "SELECT 2");
+    EXPECT("", "x Preparing: y - ==>  Preparing: SELECT 3", QSP_SQL_MYBATIS,
+           "x Preparing: y - ==>  Preparing: ", "", "SELECT 3");
+    NONE("", "Row: 1, ==>  Preparing: DROP TABLE memo");
     static const char bad[] = "==>  Preparing: SELECT '\xff\xfe\0x' FROM t";
     expect_len(__LINE__, bi, bictx, MAPPER, bad, sizeof bad - 1, QSP_SQL_MYBATIS,
                "==>  Preparing: ", "", "SELECT '\xff\xfe\0x' FROM t", 20);
@@ -232,7 +246,7 @@ static void test_loggers_and_regexes(void)
 
     /* Hibernate's format_sql output: the whole message is SQL. */
     DEXPECT("org.hibernate.SQL", "\n    select\n        u.id \n    from\n        users u",
-            QSP_SQL_LOGGER, "", "", "select\n        u.id \n    from\n        users u");
+            QSP_SQL_HIBERNATE, "", "", "select\n        u.id \n    from\n        users u");
     DEXPECT("com.example.sql.Audit", "delete from audit where ts < ?", QSP_SQL_LOGGER, "", "",
             "delete from audit where ts < ?");
     DEXPECT("com.example.sql.", "select 1", QSP_SQL_LOGGER, "", "", "select 1");
@@ -241,6 +255,11 @@ static void test_loggers_and_regexes(void)
             "", "select 1");
     DEXPECT("com.example.sql.Spy", "Mon|3|statement|connection7|select 2",
             QSP_SQL_P6SPY_CUSTOM, "Mon|3|statement|connection7|", "", "select 2");
+    /* ... and so do the other tools' metadata: a timing, a location suffix */
+    DEXPECT("com.example.sql.Timed", "select 1 \n {executed in 3 msec}", QSP_SQL_LOG4JDBC, "",
+            "", "select 1");
+    DEXPECT("com.example.sql.Loc", "select 2   (Dao.java:12)", QSP_SQL_LOGGER, "", "",
+            "select 2");
     expect_len(__LINE__, d, c, "com.example.sql.Spy", "1|0|commit|connection7|", 23,
                QSP_SQL_NONE, "", "", NULL, 0);
     expect_len(__LINE__, d, c, "org.hibernate.SQL", " \r\n ", 4, QSP_SQL_NONE, "", "", NULL,
@@ -263,8 +282,8 @@ static void test_loggers_and_regexes(void)
                "select '\xff\xc3\0' from t", 19);
     /* An empty group is no SQL; the next recognizer may still find some. */
     expect_len(__LINE__, d, c, "x", "Executing SQL []", 16, QSP_SQL_NONE, "", "", NULL, 0);
-    DEXPECT("x", "Executing SQL [ ] ==>  Preparing: select 3", QSP_SQL_MYBATIS,
-            "Executing SQL [ ] ==>  Preparing: ", "", "select 3");
+    DEXPECT("x", "Executing SQL [ ] boundSql: select 3", QSP_SQL_BOUNDSQL,
+            "Executing SQL [ ] boundSql: ", "", "select 3");
     /* Built-ins still run after the configured rules. */
     DEXPECT(MAPPER, "==>  Preparing: select 4", QSP_SQL_MYBATIS, "==>  Preparing: ", "",
             "select 4");
@@ -303,6 +322,338 @@ static void test_loggers_and_regexes(void)
     qsp_detector_free(&d);
     qsp_detect_ctx_free(NULL);
 #undef DEXPECT
+}
+
+/* Detect with the built-ins and check every statement: kind, the duration, the SQL of each
+ * in order, each inside its region, regions in order. sqls ends with NULL; none: no SQL. */
+static void expect_stmts(int line, const char *logger, const char *msg, enum qsp_sql_kind kind,
+                         long long took, const char *const *sqls)
+{
+    struct qsp_sql_span sp;
+    size_t len = strlen(msg), want = 0;
+    while (sqls && sqls[want])
+        want++;
+    int rc = qsp_detect(bi, bictx, logger, strlen(logger), msg, len, &sp);
+    int ok = rc == (want ? 1 : 0);
+    if (ok && want) {
+        ok = sp.kind == kind && sp.n == want && sp.took_ms == took;
+        size_t prev = 0;
+        for (size_t i = 0; ok && i < want; i++) {
+            const struct qsp_stmt *t = &sp.stmt[i];
+            ok = t->from >= prev && t->from <= t->sql_off &&
+                 t->sql_off + t->sql_len <= t->to && t->to <= len &&
+                 t->sql_len == strlen(sqls[i]) &&
+                 memcmp(msg + t->sql_off, sqls[i], t->sql_len) == 0;
+            prev = t->to;
+        }
+    }
+    qst_checks++;
+    if (!ok) {
+        qst_failures++;
+        fprintf(stderr, "test-detect.c:%d: [%.60s]: rc %d kind %d n %zu took %lld\n", line,
+                msg, rc, rc == 1 ? (int)sp.kind : 0, rc == 1 ? sp.n : 0,
+                rc == 1 ? (long long)sp.took_ms : -1);
+        for (size_t i = 0; rc == 1 && i < sp.n; i++)
+            fprintf(stderr, "  stmt %zu [%zu,%zu) sql [%.*s]\n", i, sp.stmt[i].from,
+                    sp.stmt[i].to, (int)sp.stmt[i].sql_len, msg + sp.stmt[i].sql_off);
+    }
+}
+
+#define STMTS(lg, msg, kind, took, ...)                                                       \
+    do {                                                                                      \
+        static const char *const w_[] = {__VA_ARGS__, NULL};                                  \
+        expect_stmts(__LINE__, (lg), (msg), (kind), (took), w_);                              \
+    } while (0)
+#define NOSTMT(lg, msg) expect_stmts(__LINE__, (lg), (msg), QSP_SQL_NONE, -1, NULL)
+
+/* MyBatis beyond "Preparing:": StatementLogger's "Executing:", a log4j location suffix. */
+static void test_mybatis_more(void)
+{
+    STMTS(MAPPER, "==>  Executing: SELECT * FROM t WHERE id = 5", QSP_SQL_MYBATIS, -1,
+          "SELECT * FROM t WHERE id = 5");
+    STMTS(MAPPER, "====>  Executing: select 2", QSP_SQL_MYBATIS, -1, "select 2");
+    /* log4j "%m   (%F:%L)" and "%m %l": the location is no part of the statement */
+    STMTS(MAPPER, "==>  Preparing: SELECT id FROM t WHERE id=?   (BaseJdbcLogger.java:145)",
+          QSP_SQL_MYBATIS, -1, "SELECT id FROM t WHERE id=?");
+    STMTS(MAPPER,
+          "==>  Preparing: select 1 "
+          "org.apache.ibatis.logging.jdbc.BaseJdbcLogger.debug(BaseJdbcLogger.java:137)",
+          QSP_SQL_MYBATIS, -1, "select 1");
+    /* a call in the SQL is not a location */
+    STMTS(MAPPER, "==>  Preparing: select f(a.java:1)", QSP_SQL_MYBATIS, -1,
+          "select f(a.java:1)");
+    STMTS(MAPPER, "==>  Preparing: select count(x)", QSP_SQL_MYBATIS, -1, "select count(x)");
+    NOSTMT(MAPPER, "==> Executing:");
+    NOSTMT(MAPPER, "Executing: select 1");
+    /* MyBatis-Plus's p6spy formatter, one entry or many in one record */
+    STMTS("p6spy",
+          " Consume Time\xef\xbc\x9a"
+          "24 ms 2022-04-07 20:04:20\n Execute SQL\xef\xbc\x9a"
+          "SELECT a FROM student WHERE (sex = '\xe7\x94\xb7')",
+          QSP_SQL_P6SPY_CUSTOM, 24, "SELECT a FROM student WHERE (sex = '\xe7\x94\xb7')");
+    STMTS("",
+          " Consume Time: 3 ms 2022-04-07\n Execute SQL: select 1\n\n Consume Time: 4 ms x\n"
+          " Execute SQL: select 2",
+          QSP_SQL_P6SPY_CUSTOM, 4, "select 1", "select 2");
+    NOSTMT("c.e.X", "Execute SQL failed: retry");
+}
+
+/* p6spy categories, MultiLineFormat before 3.8, other '|' layouts, the duration. */
+static void test_p6spy_more(void)
+{
+    STMTS("p6spy", P6HEAD "select 1|select 1", QSP_SQL_P6SPY_SINGLE, 3, "select 1");
+    /* result and resultset repeat a statement or print values: left alone */
+    NOSTMT("p6spy",
+           "1700485381123|0|result|connection 7|" P6URL "|select a from t|A = 1, B = x");
+    NOSTMT("p6spy", "1700485381123|5|resultset|connection 7|" P6URL "|select a from t|A = 1");
+    NOSTMT("p6spy", "1700485381123|5|resultset|connection7|select a from t");
+    NOSTMT("p6spy",
+           "#1700485381123 | took 0ms | result | connection 7| " P6URL "\nselect 1\nA = 1;");
+    /* before 3.8: the prepared statement on the header line after "connection N|" */
+    STMTS("p6spy",
+          "#1700485381123 | took 4ms | statement | connection 7|select a from t where b=?\n"
+          "select a from t where b=5;",
+          QSP_SQL_P6SPY_MULTI, 4, "select a from t where b=5");
+    STMTS("",
+          "#1700485381123 | took 4ms | batch | connection 2|insert into t values(?)\n"
+          "insert into t values(1);",
+          QSP_SQL_P6SPY_MULTI, 4, "insert into t values(1)");
+    NOSTMT("p6spy", "#1700485381123 | took 0ms | commit | connection 7|\n;");
+    /* custom formats: a category and a connection before the statement */
+    STMTS("p6spy",
+          "autocommit(true)|2024-01-01 10:00:00|1ms|statement|connection5|SELECT 1 FROM t",
+          QSP_SQL_P6SPY_CUSTOM, 1, "SELECT 1 FROM t");
+    STMTS("com.example.Spy", "2024-01-01 10:00:00|12|statement|connection 5|select 3|select 3",
+          QSP_SQL_P6SPY_SINGLE, 12, "select 3");
+    NOSTMT("p6spy", "autocommit(true)|x|1ms|commit|connection5|");
+    NOSTMT("c.e.Table", "a|b|c|connection5|select 1"); /* no category */
+    /* p6spy's shape from another logger needs a statement after it */
+    NOSTMT("c.e.csv.Exporter", "12|34|statement|connection 5|exported rows");
+    NOSTMT("c.e.csv.Exporter",
+           "#12 | took 3ms | statement | connection 5| url x\nrow 1\nrow 1;");
+    /* StdoutLogger with a dateformat: trusted on a line of its own, not from other loggers */
+    STMTS("", "Nov 20, 2023 14:03:01|3|statement|connection 7|" P6URL "|select 1|select 1",
+          QSP_SQL_P6SPY_SINGLE, 3, "select 1");
+}
+
+/* Hibernate's SqlStatementLogger: show_sql, org.hibernate.SQL, format_sql, highlight, slow. */
+static void test_hibernate(void)
+{
+    STMTS("", "Hibernate: select u1_0.id from users u1_0 where u1_0.id=?", QSP_SQL_HIBERNATE,
+          -1, "select u1_0.id from users u1_0 where u1_0.id=?");
+    STMTS("", "Hibernate: \n    select\n        u1_0.id \n    from\n        users u1_0",
+          QSP_SQL_HIBERNATE, -1, "select\n        u1_0.id \n    from\n        users u1_0");
+    /* a pasted log lost the blank after the colon */
+    STMTS(
+        "",
+        "Hibernate:\n    insert \n    into\n        t\n        (a) \n    values\n        (?)",
+        QSP_SQL_HIBERNATE, -1,
+        "insert \n    into\n        t\n        (a) \n    values\n        (?)");
+    /* stdout glued after the statement is not part of it */
+    STMTS("", "Hibernate: \n    select\n        t.id \n    from\n        Team t\nteamname = A",
+          QSP_SQL_HIBERNATE, -1, "select\n        t.id \n    from\n        Team t");
+    STMTS("", "Hibernate: select 1\nEnd debug", QSP_SQL_HIBERNATE, -1, "select 1");
+    /* use_sql_comments */
+    STMTS("", "Hibernate: /* load Team */ select t.id from Team t", QSP_SQL_HIBERNATE, -1,
+          "/* load Team */ select t.id from Team t");
+    STMTS("", "\x1b[35m[Hibernate]\x1b[0m \x1b[34mselect\x1b[0m 1", QSP_SQL_HIBERNATE, -1,
+          "\x1b[34mselect\x1b[0m 1");
+    NOSTMT("c.e.Svc", "Hibernate: this is not sql");
+    /* show_sql prints on a line of its own: inside another logger's message it is text */
+    NOSTMT("c.e.health.DbHealth", "Hibernate: select 1 took 3 s, check the pool");
+    NOSTMT("", "Hibernate: 6.4.4.Final");
+    NOSTMT("", "Hibernate:");
+    STMTS("org.hibernate.SQL", "\n    select\n        a.id \n    from\n        a a",
+          QSP_SQL_HIBERNATE, -1, "select\n        a.id \n    from\n        a a");
+    STMTS("o.h.SQL", "insert into t (a) values (?)", QSP_SQL_HIBERNATE, -1,
+          "insert into t (a) values (?)");
+    STMTS("org.hibernate.SQL", "\"/* insert A */ insert into A (id) values (?)\"",
+          QSP_SQL_HIBERNATE, -1, "/* insert A */ insert into A (id) values (?)");
+    STMTS("SQL", "select 1", QSP_SQL_HIBERNATE, -1, "select 1");
+    NOSTMT("SQL", "Connection refused");
+    /* format_sql from a logger the layout hides */
+    STMTS("unknown", "\n    select\n        r.rating \n    from\n        review r",
+          QSP_SQL_HIBERNATE, -1, "select\n        r.rating \n    from\n        review r");
+    STMTS("org.hibernate.SQL_SLOW", "Slow query took 1250 milliseconds [select * from big]",
+          QSP_SQL_HIBERNATE, 1250, "select * from big");
+    STMTS("", "Slow query took 7 milliseconds [select a[1] from t]", QSP_SQL_HIBERNATE, 7,
+          "select a[1] from t");
+    /* statistics print HQL, not SQL sent to the database */
+    NOSTMT("org.hibernate.stat.internal.StatisticsImpl",
+           "HHH000117: HQL: SELECT a FROM Author a WHERE a.lastName = :lastName, time: 26ms");
+}
+
+/* log4jdbc and log4jdbc-log4j2 (Slf4jSpyLogDelegator and its log4j2 twin). */
+static void test_log4jdbc(void)
+{
+    STMTS("jdbc.sqlonly", "select * from board where bno = 1", QSP_SQL_LOG4JDBC, -1,
+          "select * from board where bno = 1");
+    STMTS("jdbc.sqltiming", "select * from board where bno = 1 \n {executed in 13 msec}",
+          QSP_SQL_LOG4JDBC, 13, "select * from board where bno = 1");
+    /* debug level: the caller's line, then the connection number */
+    STMTS("jdbc.sqltiming",
+          " com.zaxxer.hikari.pool.ProxyStatement.executeQuery(ProxyStatement.java:52)\n"
+          "1. select a from b {executed in 2 msec}",
+          QSP_SQL_LOG4JDBC, 2, "select a from b");
+    STMTS("jdbc.sqlonly",
+          " org.apache.ibatis.executor.SimpleExecutor.doQuery(SimpleExecutor.java:63)\n"
+          "5. select 1",
+          QSP_SQL_LOG4JDBC, -1, "select 1");
+    /* failures: the header, the timing and the trace stay */
+    STMTS("jdbc.sqltiming",
+          "5. PreparedStatement.executeQuery() FAILED! select * from nope {FAILED after 2 "
+          "msec}\njava.sql.SQLSyntaxErrorException: Table \"NOPE\" not found\n\tat "
+          "x.y(Z.java:1)",
+          QSP_SQL_LOG4JDBC, 2, "select * from nope");
+    STMTS("jdbc.sqlonly",
+          "5. Statement.executeQuery(select 9) select 9\njava.sql.SQLException: x\n\tat "
+          "a.b(C.java:1)",
+          QSP_SQL_LOG4JDBC, -1, "select 9");
+    /* batches: one statement per "k:" item, whatever processSql did to the lines */
+    STMTS(
+        "jdbc.sqlonly",
+        "batching 3 statements:\n1:  insert into t values (1)\n2:  insert into t values (2)\n"
+        "3:  insert into t values (3)",
+        QSP_SQL_LOG4JDBC, -1, "insert into t values (1)", "insert into t values (2)",
+        "insert into t values (3)");
+    STMTS("jdbc.sqltiming",
+          "batching 2 statements: 1: insert into t values (1) 2: insert into\nt values (2) "
+          "{executed in 5 msec}",
+          QSP_SQL_LOG4JDBC, 5, "insert into t values (1)", "insert into\nt values (2)");
+    /* jdbc.audit: the statement inside the call */
+    STMTS("jdbc.audit",
+          "5. Connection.prepareStatement(select * from q where id = ?) returned "
+          "net.sf.log4jdbc.PreparedStatementSpy@1a2b",
+          QSP_SQL_LOG4JDBC, -1, "select * from q where id = ?");
+    STMTS("jdbc.audit",
+          "5. Connection.prepareStatement(insert into q values (?), 1) returned x",
+          QSP_SQL_LOG4JDBC, -1, "insert into q values (?)");
+    STMTS("jdbc.audit", "3. Statement.execute(create table t (a int)) returned false",
+          QSP_SQL_LOG4JDBC, -1, "create table t (a int)");
+    NOSTMT("jdbc.audit", "5. PreparedStatement.setInt(1, 4) returned ");
+    NOSTMT("jdbc.audit", "5. PreparedStatement.executeQuery() returned net.sf.log4jdbc.R@1");
+    NOSTMT("jdbc.audit", "5. Connection.close() returned ");
+    /* the log4j2 delegator logs everything through one logger: the content decides */
+    STMTS("log4jdbc.log4j2", "1. select 1 from dual {executed in 0 msec}", QSP_SQL_LOG4JDBC, 0,
+          "select 1 from dual");
+    NOSTMT("log4jdbc.log4j2", "1. Connection opened");
+    NOSTMT("log4jdbc.log4j2", "\n|---|\n|id |\n|---|\n|1  |\n|---|");
+    /* resultsettable and connection are not looked at */
+    NOSTMT("jdbc.resultsettable", "\n|----|\n|select |\n|----|");
+    NOSTMT("jdbc.connection", "1. Connection opened");
+    /* a layout without the logger: the timing says it */
+    STMTS("", "SELECT a FROM b \n {executed in 1 msec}", QSP_SQL_LOG4JDBC, 1,
+          "SELECT a FROM b");
+    NOSTMT("c.e.Job", "Nightly run done {executed in 5 msec}");
+}
+
+/* datasource-proxy's DefaultQueryLogEntryCreator, single- and multi-line. */
+static void test_dsproxy(void)
+{
+    STMTS("n.t.d.l.l.SLF4JQueryLoggingListener",
+          "Name:dataSource, Connection:3, Time:1, Success:True, Type:Prepared, Batch:False, "
+          "QuerySize:1, BatchSize:0, Query:[\"select * from t where id=?\"], Params:[(1)]",
+          QSP_SQL_DSPROXY, 1, "select * from t where id=?");
+    STMTS(
+        "x",
+        "Name:, Time:3, Success:True, Type:Statement, Batch:True, QuerySize:2, BatchSize:0, "
+        "Query:[\"insert into a values (1)\",\"insert into b values (\"\"q\"\")\"], Params:[]",
+        QSP_SQL_DSPROXY, 3, "insert into a values (1)", "insert into b values (\"\"q\"\")");
+    STMTS(
+        "x",
+        "\nName:ds, Connection:1, Time:4, Success:True\nType:Prepared, Batch:False, "
+        "QuerySize:1, BatchSize:0\nQuery:[\"select \"\"a\"\",\"\"b\"\" from t\"]\nParams:[()]",
+        QSP_SQL_DSPROXY, 4, "select \"\"a\"\",\"\"b\"\" from t");
+    STMTS("x",
+          "\r\nName:ds, Time:4, Success:True\r\nType:Prepared, Batch:False, QuerySize:1, "
+          "BatchSize:0\r\nQuery:[\"select 1\"]\r\nParams:[()]",
+          QSP_SQL_DSPROXY, 4, "select 1");
+    /* DefaultJsonQueryLogEntryCreator: JSON strings, split by the JSON grammar */
+    STMTS("x",
+          "{\"name\":\"ds\", \"connection\":1, \"time\":7, \"success\":true, \"type\":"
+          "\"Statement\", \"batch\":true, \"querySize\":2, \"batchSize\":0, \"query\":"
+          "[\"insert into a values (\\\"x\\\",\\\"y\\\")\",\"select 2\"], \"params\":[]}",
+          QSP_SQL_DSPROXY, 7, "insert into a values (\\\"x\\\",\\\"y\\\")", "select 2");
+    NOSTMT("x", "{\"time\":1, \"query\":[\"\"]}");
+    NOSTMT("x", "{\"query\":[\"select 1\"], \"time\":1}");
+    NOSTMT("x", "Response Time:12ms, Query:[none]");
+    NOSTMT("x", "Time:1, Query:[\"");
+}
+
+/* A bare statement counts only from a record without a logger, and only as a statement. */
+static void test_bare(void)
+{
+    STMTS("", "SELECT A.ID\tAS ID,\n\t  A.NM\n\t FROM TB A", QSP_SQL_BARE, -1,
+          "SELECT A.ID\tAS ID,\n\t  A.NM\n\t FROM TB A");
+    STMTS("", "update t set a = 1 where id = 2", QSP_SQL_BARE, -1,
+          "update t set a = 1 where id = 2");
+    NOSTMT("", "Select a user from the list");
+    NOSTMT("", "update complete");
+    NOSTMT("", "DELETE requested by admin");
+    NOSTMT("c.e.Svc", "select * from t");
+}
+
+/* p6spy's customLogMessageFormat, compiled (--p6spy-format). */
+static void test_p6spy_format(void)
+{
+    struct qs_error err;
+    qs_error_clear(&err);
+    struct qsp_detector *d = NULL;
+    struct qsp_detect_ctx *c = NULL;
+    CHECK_INT(qsp_detector_new(&d, &err), 0);
+    CHECK_INT(qsp_detector_set_p6spy_format(d, "%(foo)|%(sql)", &err), QS_EINVAL);
+    CHECK(strstr(err.text, "%(foo)") != NULL);
+    qs_error_clear(&err);
+    CHECK_INT(qsp_detector_set_p6spy_format(d, "%(currentTime)|%(category)", &err), QS_EINVAL);
+    qs_error_clear(&err);
+    CHECK_INT(
+        qsp_detector_set_p6spy_format(
+            d,
+            "took %(executionTime)ms | %(category) | %(sqlSingleLine) ; conn=%(connectionId)",
+            &err),
+        0);
+    CHECK_INT(qsp_detect_ctx_new(&c, d, &err), 0);
+#define FEXPECT(lg, msg, kind, keep, sql)                                                     \
+    expect_len(__LINE__, d, c, (lg), (msg), strlen(msg), (kind), (keep), "", (sql), slen(sql))
+    FEXPECT("p6spy", "took 12ms | statement | select a|b from t ; conn=3",
+            QSP_SQL_P6SPY_CUSTOM, "took 12ms | statement | ", "select a|b from t");
+    FEXPECT("p6spy", "took 0ms | commit |  ; conn=3", QSP_SQL_NONE, "", NULL);
+    FEXPECT("p6spy", "took 1ms | result | select 1 ; conn=3", QSP_SQL_NONE, "", NULL);
+    /* another logger: the format's literal must be there first */
+    FEXPECT("c.e.X", "took 12ms | statement | select 1 ; conn=3", QSP_SQL_P6SPY_CUSTOM,
+            "took 12ms | statement | ", "select 1");
+    struct qsp_sql_span sp;
+    const char *m = "took 12ms | statement | select 1 ; conn=3";
+    CHECK_INT(qsp_detect(d, c, "p6spy", 5, m, strlen(m), &sp), 1);
+    CHECK_INT(sp.took_ms, 12);
+    CHECK_INT(sp.stmt[0].to, strlen("took 12ms | statement | select 1"));
+    qsp_detect_ctx_free(&c);
+    /* the prepared and the statement side by side: the '?'-aware split */
+    CHECK_INT(qsp_detector_set_p6spy_format(d,
+                                            "%(currentTime)|%(executionTime)|%(category)|%("
+                                            "effectiveSqlSingleLine)|%(sqlSingleLine)",
+                                            &err),
+              0);
+    CHECK_INT(qsp_detect_ctx_new(&c, d, &err), 0);
+    FEXPECT("p6spy",
+            "2024-01-01|3|statement|select a||b from t where x=?|select a||b from t where x=5",
+            QSP_SQL_P6SPY_CUSTOM, "2024-01-01|3|statement|", "select a||b from t where x=5");
+    CHECK_INT(qsp_detector_set_p6spy_format(d, NULL, &err), 0);
+    qsp_detect_ctx_free(&c);
+    qsp_detector_free(&d);
+#undef FEXPECT
+}
+
+/* "--" comments in statements logged on one line. */
+static void test_line_comment(void)
+{
+    CHECK_INT(qsp_sql_has_line_comment("UPDATE t SET a = ?, -- note b = ? WHERE id = ?", 46),
+              1);
+    CHECK_INT(qsp_sql_has_line_comment("select '--' from t", 18), 0);
+    CHECK_INT(qsp_sql_has_line_comment("select /* -- */ 1", 17), 0);
+    CHECK_INT(qsp_sql_has_line_comment("select 1 -- x\nfrom t", 20), 0); /* not collapsed */
+    CHECK_INT(qsp_sql_has_line_comment("select a-b from t", 17), 0);
+    CHECK_INT(qsp_sql_has_line_comment("select 'x", 9), 0);
 }
 
 /* Append to a 64 KiB test buffer; returns the bytes written. */
@@ -473,6 +824,14 @@ int main(void)
     test_p6spy_multi();
     test_p6spy_custom();
     test_p6spy_long();
+    test_mybatis_more();
+    test_p6spy_more();
+    test_hibernate();
+    test_log4jdbc();
+    test_dsproxy();
+    test_bare();
+    test_p6spy_format();
+    test_line_comment();
     test_loggers_and_regexes();
     test_garbage();
     measure();

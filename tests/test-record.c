@@ -466,7 +466,7 @@ static void test_explain(void)
     CHECK_STR(x.layout, "spring-boot");
     CHECK_STR(x.recognizer, "");
     CHECK_STR(x.why, "no recognizer found SQL in the message");
-    r = "18:32:35.710 [main] DEBUG org.hibernate.SQL - select a from b\n";
+    r = "18:32:35.710 [main] DEBUG c.e.Repo - select a from b\n";
     CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
     CHECK(strstr(x.why, "looks like SQL") != NULL);
     static const char *const sqlish[] = {"update t_user  set a = 1",
@@ -485,9 +485,11 @@ static void test_explain(void)
     CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
     CHECK_STR(x.why, "no recognizer found SQL in the message");
     r = "Hibernate: select a from b";
-    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 1);
     CHECK_STR(x.layout, "hibernate-stdout");
     CHECK_INT(x.msg_off, 0);
+    CHECK_STR(x.recognizer, "hibernate");
+    CHECK_MEM(r + x.sql_off, x.sql_len, "select a from b", 15);
     r = "{\"message\":\"==>  Preparing: select 1\",\"level\":\"DEBUG\"}\n";
     CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
     CHECK_STR(x.layout, "json");

@@ -437,6 +437,231 @@ static void test_event(const struct qs_config *cfg)
     qs_config_free(&small);
 }
 
+#define PFX "2024-01-01 10:00:00.001  INFO 1 --- [main] "
+
+/* Records of every family, in the default layout: what the console keeps around each
+ * statement, one QHash per statement of a batch, took_ms in query.log. */
+static const char families[] = PFX
+    "c.e.UserMapper.select : "
+    "==>  Preparing: SELECT id FROM t WHERE id = ?   (BaseJdbcLogger.java:145)\n" PFX
+    "jdbc.sqltiming : "
+    " com.zaxxer.hikari.pool.ProxyStatement.executeQuery(ProxyStatement.java:52)\n"
+    "1. select * from board where bno = 1 \n"
+    " {executed in 13 msec}\n" PFX "jdbc.sqlonly : "
+    "batching 2 statements:\n"
+    "1:  insert into t values (1)\n"
+    "2:  insert into t values (2)\n" PFX "jdbc.sqltiming : "
+    "5. PreparedStatement.executeQuery() FAILED! select * from nope {FAILED after 2 msec}\n"
+    "java.sql.SQLSyntaxErrorException: Table \"NOPE\" not found\n"
+    "\tat org.h2.message.DbException.get(DbException.java:2)\n" PFX
+    "n.t.d.l.l.SLF4JQueryLoggingListener : "
+    "Name:ds, Connection:3, Time:1, Success:True, Type:Prepared, Batch:True, QuerySize:2, "
+    "BatchSize:2, Query:[\"insert into a values (?)\",\"insert into b values (?)\"], "
+    "Params:[(1),(2)]\n" PFX "org.hibernate.SQL : "
+    "\n"
+    "    select\n"
+    "        u1_0.id \n"
+    "    from\n"
+    "        users u1_0\n" PFX "c.e.Mapper : "
+    "==>  Preparing: UPDATE t SET a = ?, -- note b = ? WHERE id = ?\n";
+
+/* What the console of families must be, the QHashes filled in. */
+static const char families_console[] = PFX
+    "c.e.UserMapper.select : "
+    "==>  Preparing: \"QHash\":\"%s\"   (BaseJdbcLogger.java:145)\n" PFX "jdbc.sqltiming : "
+    " com.zaxxer.hikari.pool.ProxyStatement.executeQuery(ProxyStatement.java:52) "
+    "1. \"QHash\":\"%s\" {executed in 13 msec}\n" PFX "jdbc.sqlonly : "
+    "batching 2 statements: 1:  \"QHash\":\"%s\" 2:  \"QHash\":\"%s\"\n" PFX
+    "jdbc.sqltiming : "
+    "5. PreparedStatement.executeQuery() FAILED! \"QHash\":\"%s\" {FAILED after 2 msec}\n"
+    "java.sql.SQLSyntaxErrorException: Table \"NOPE\" not found\n"
+    "\tat org.h2.message.DbException.get(DbException.java:2)\n" PFX
+    "n.t.d.l.l.SLF4JQueryLoggingListener : "
+    "Name:ds, Connection:3, Time:1, Success:True, Type:Prepared, Batch:True, QuerySize:2, "
+    "BatchSize:2, Query:[\"\"QHash\":\"%s\"\",\"\"QHash\":\"%s\"\"], Params:[(1),(2)]\n" PFX
+    "org.hibernate.SQL : "
+    "\"QHash\":\"%s\"\n" PFX "c.e.Mapper : "
+    "==>  Preparing: \"QHash\":\"%s\"\n";
+
+static void hex_of(const char *sql, char hex[33])
+{
+    struct qs_hasher *h = NULL;
+    qs_hasher_new(&h, NULL);
+    qs_hasher_qhash(h, sql, strlen(sql), 0, hex);
+    qs_hasher_free(&h);
+}
+
+static void test_families(void)
+{
+    struct qs_config *cfg = NULL;
+    CHECK_INT(qs_config_new(&cfg, NULL), 0);
+    CHECK_INT(qs_config_set_flags(cfg, QS_FIELD_TOOK_MS), 0);
+    struct capture c;
+    CHECK_INT(run(cfg, families, sizeof families - 1, 0, &c), 0);
+    static const char *const sqls[] = {
+        "SELECT id FROM t WHERE id = ?",
+        "select * from board where bno = 1",
+        "insert into t values (1)",
+        "insert into t values (2)",
+        "select * from nope",
+        "insert into a values (?)",
+        "insert into b values (?)",
+        "select\n        u1_0.id \n    from\n        users u1_0",
+        "UPDATE t SET a = ?, -- note b = ? WHERE id = ?"};
+    char h[9][33];
+    for (int i = 0; i < 9; i++)
+        hex_of(sqls[i], h[i]);
+    char want[4096];
+    snprintf(want, sizeof want, families_console, h[0], h[1], h[2], h[3], h[4], h[5], h[6],
+             h[7], h[8]);
+    CHECK_STR(c.console, want);
+    if (strcmp(c.console, want) != 0)
+        fprintf(stderr, "console:\n%s\nwanted:\n%s\n", c.console, want);
+    /* query.log: one line per statement, in order, the duration where the log states it */
+    static const long long took[] = {-1, 13, -1, -1, 2, 1, 1, -1, -1};
+    const char *q = c.query;
+    for (int i = 0; i < 9; i++) {
+        const char *nl = strchr(q, '\n');
+        CHECK(nl != NULL);
+        if (!nl)
+            break;
+        char qh[33], sql[256];
+        size_t n = 0;
+        CHECK_INT(qs_query_record_parse(q, (size_t)(nl - q + 1), qh, sql, sizeof sql, &n), 0);
+        CHECK_STR(qh, h[i]);
+        CHECK_MEM(sql, n, sqls[i], strlen(sqls[i]));
+        char key[40];
+        snprintf(key, sizeof key, ",\"took_ms\":%lld}", took[i]);
+        const char *k = strstr(q, "\"took_ms\"");
+        CHECK(took[i] < 0 ? (k == NULL || k > nl) : strstr(q, key) == nl - strlen(key));
+        q = nl + 1;
+    }
+    CHECK_INT(*q, 0);
+    /* the batch record's qhash is its first statement's */
+    CHECK(strstr(c.log, h[2]) != NULL && strstr(c.log, h[3]) == NULL);
+    struct qs_splitter *sp = NULL;
+    CHECK_INT(qs_splitter_new(&sp, cfg, NULL, NULL, NULL), 0);
+    CHECK_INT(qs_splitter_feed(sp, families, sizeof families - 1, NULL), 0);
+    CHECK_INT(qs_splitter_finish(sp, NULL), 0);
+    struct qs_stats st;
+    qs_splitter_get_stats(sp, &st);
+    CHECK_INT(st.sql_records, 7);
+    CHECK_INT(st.statements, 9);
+    CHECK_INT(st.query_records, 9);
+    CHECK_INT(st.collapsed_comments, 1);
+    qs_splitter_free(&sp);
+    capture_free(&c);
+    test_chunking(cfg, families, sizeof families - 1);
+
+    /* --sql-regex replaces its group only: what follows stays */
+    CHECK_INT(qs_config_add_sql_regex(cfg, "Executing SQL \\[(?<sql>[^\\]]*)\\]", NULL), 0);
+    static const char rx[] = PFX "o.s.j.c.JdbcTemplate : Executing SQL [select 1] took 3 ms\n";
+    CHECK_INT(run(cfg, rx, sizeof rx - 1, 0, &c), 0);
+    hex_of("select 1", h[0]);
+    snprintf(want, sizeof want,
+             PFX "o.s.j.c.JdbcTemplate : Executing SQL [\"QHash\":\"%s\"] took 3 ms\n", h[0]);
+    CHECK_STR(c.console, want);
+    capture_free(&c);
+
+    /* events carry batches too */
+    CHECK_INT(qs_splitter_new(&sp, cfg, NULL, NULL, NULL), 0);
+    const char *msg =
+        "batching 2 statements:\n1:  insert into t values (1)\n2:  insert into t values (2)";
+    struct qs_event ev = {.logger = "jdbc.sqlonly",
+                          .logger_len = 12,
+                          .message = msg,
+                          .message_len = strlen(msg)};
+    const char *console, *query;
+    size_t clen, qlen;
+    CHECK_INT(qs_splitter_event(sp, &ev, &console, &clen, &query, &qlen, NULL), 1);
+    hex_of("insert into t values (1)", h[0]);
+    hex_of("insert into t values (2)", h[1]);
+    snprintf(want, sizeof want,
+             "batching 2 statements: 1:  \"QHash\":\"%s\" 2:  \"QHash\":\"%s\"", h[0], h[1]);
+    CHECK_MEM(console, clen, want, strlen(want));
+    CHECK(query && memchr(query, '\n', qlen) != query + qlen - 1); /* two lines */
+    /* datasource-proxy's JSON entries: the statement is hashed decoded */
+    const char *js = "{\"name\":\"\", \"time\":2, \"query\":[\"select \\\"a\\u00e9\\\" from "
+                     "t\\nwhere b = '\\\\'\"], \"params\":[]}";
+    struct qs_event jev = {
+        .logger = "x", .logger_len = 1, .message = js, .message_len = strlen(js)};
+    CHECK_INT(qs_splitter_event(sp, &jev, &console, &clen, &query, &qlen, NULL), 1);
+    hex_of("select \"a\xc3\xa9\" from t\nwhere b = '\\'", h[0]);
+    snprintf(want, sizeof want,
+             "{\"name\":\"\", \"time\":2, \"query\":[\"\"QHash\":\"%s\"\"], \"params\":[]}",
+             h[0]);
+    CHECK_MEM(console, clen, want, strlen(want));
+    CHECK(query && strstr(query, h[0]) != NULL);
+    /* highlight_sql's colours are no part of the statement */
+    const char *hl = "\x1b[35m[Hibernate]\x1b[0m \x1b[34mselect\x1b[0m 1";
+    struct qs_event hev = {.logger = "", .message = hl, .message_len = strlen(hl)};
+    CHECK_INT(qs_splitter_event(sp, &hev, &console, &clen, &query, &qlen, NULL), 1);
+    hex_of("select 1", h[0]);
+    snprintf(want, sizeof want, "\x1b[35m[Hibernate]\x1b[0m \"QHash\":\"%s\"", h[0]);
+    CHECK_MEM(console, clen, want, strlen(want));
+    CHECK(query && strstr(query, "\"sql\":\"select 1\"") != NULL);
+    qs_splitter_free(&sp);
+    qs_config_free(&cfg);
+}
+
+/* The option table: every option by name, its bounds enforced, errors naming it. */
+static void test_option_table(void)
+{
+    struct qs_config *cfg = NULL;
+    struct qs_error err = {0};
+    CHECK_INT(qs_config_new(&cfg, NULL), 0);
+    struct qs_option_info info;
+    size_t n = 0;
+    while (qs_option_info(n, &info) == 0) {
+        CHECK(info.name != NULL && info.help != NULL);
+        CHECK(info.type >= QS_OPT_BOOL && info.type <= QS_OPT_LIST);
+        CHECK((info.values != NULL) == (info.type == QS_OPT_ENUM || info.type == QS_OPT_LIST));
+        n++;
+    }
+    CHECK_INT(n, 11);
+    CHECK_INT(qs_option_info(n, &info), QS_ENOTFOUND);
+    CHECK_INT(qs_option_info(0, NULL), QS_EINVAL);
+
+    CHECK_INT(qs_config_set_option(cfg, "redact", "true", &err), 0);
+    CHECK_INT(qs_config_set_option(cfg, "dedupe", "on", &err), 0);
+    CHECK_INT(qs_config_set_option(cfg, "fields", "timestamp,took_ms", &err), 0);
+    CHECK_INT(qs_config_get_flags(cfg),
+              QS_FLAG_REDACT | QS_FLAG_DEDUPE | QS_FIELD_TIMESTAMP | QS_FIELD_TOOK_MS);
+    CHECK_INT(qs_config_set_option(cfg, "fields", "thread", &err), 0); /* replaces */
+    CHECK_INT(qs_config_set_option(cfg, "redact", "0", &err), 0);
+    CHECK_INT(qs_config_get_flags(cfg), QS_FLAG_DEDUPE | QS_FIELD_THREAD);
+    CHECK_INT(qs_config_set_option(cfg, "max-record", "8M", &err), 0);
+    CHECK_INT(qs_config_set_option(cfg, "dialect", "PostgreSQL", &err), 0);
+    CHECK_INT(qs_config_set_option(cfg, "sql-logger", "org.jooq*", &err), 0);
+    CHECK_INT(qs_config_set_option(cfg, "builtin", "no", &err), 0);
+    CHECK_INT(err.code, QS_OK);
+    /* refusals name the option */
+    static const char *const bad[][3] = {
+        {"max-record", "1000", "max-record: '1000'"},
+        {"max-record", "-5", "max-record"},
+        {"max-record", "2T", "max-record"},
+        {"dedupe-size", "0", "dedupe-size"},
+        {"dedupe", "maybe", "dedupe: 'maybe' is not true or false"},
+        {"dialect", "oracle", "dialect: unknown value 'oracle'"},
+        {"fields", "ts,nope", "fields: unknown value 'nope'"},
+        {"fields", "ts,,thread", "fields: unknown value ''"},
+        {"pattern", "(unclosed", "pattern: "},
+        {"sql-regex", "x(?<other>y)", "sql-regex: "},
+        {"p6spy-format", "%(nope)|%(sql)", "p6spy-format: p6spy format: unknown placeholder"},
+        {"no-such-option", "1", "unknown option 'no-such-option'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        qs_error_clear(&err);
+        CHECK_INT(qs_config_set_option(cfg, bad[i][0], bad[i][1], &err) < 0, 1);
+        if (strncmp(err.text, bad[i][2], strlen(bad[i][2])) != 0)
+            fprintf(stderr, "option %s=%s: message [%s]\n", bad[i][0], bad[i][1], err.text);
+        CHECK(strncmp(err.text, bad[i][2], strlen(bad[i][2])) == 0);
+    }
+    CHECK_INT(qs_config_set_option(NULL, "redact", "1", NULL), QS_EINVAL);
+    CHECK_INT(qs_config_set_option(cfg, "redact", NULL, NULL), QS_EINVAL);
+    qs_config_free(&cfg);
+}
+
 int main(void)
 {
     struct qs_config *cfg = NULL;
@@ -444,6 +669,8 @@ int main(void)
     CHECK_INT(qs_config_new(&cfg, &err), 0);
     test_sample(cfg);
     test_chunking(cfg, sample, sizeof sample - 1);
+    test_families();
+    test_option_table();
     const char *src = getenv("QS_SOURCE_ROOT");
     char path[4096];
     snprintf(path, sizeof path, "%s/examples/logs/console.log", src ? src : ".");

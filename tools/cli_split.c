@@ -28,7 +28,8 @@ static const char split_usage[] =
     "      --redact           write the literal-free fingerprint instead of the SQL\n"
     "      --dedupe           write a QHash's record only the first time it is seen\n"
     "      --dedupe-size N    QHashes remembered by --dedupe (default 65536)\n"
-    "      --fields LIST      extra keys: ts,thread,logger,fingerprint (comma-separated)\n"
+    "      --fields LIST      extra keys: ts,thread,logger,fingerprint,took_ms\n"
+    "                         (comma-separated; took_ms where the log states it)\n"
     "      --pattern REGEX    record-start pattern (PCRE2; see docs/cli.md); without\n"
     "                         it the layouts of docs/layouts.md are known\n"
     "      --explain          for the first records of INPUT, print which layout and\n"
@@ -37,7 +38,10 @@ static const char split_usage[] =
     "      --sql-logger NAME  the whole message of this logger is SQL (repeatable;\n"
     "                         a trailing * matches a prefix)\n"
     "      --sql-regex REGEX  messages matching REGEX carry SQL in group (?<sql>…)\n"
-    "      --no-builtin       do not recognise MyBatis, boundSql and p6spy by default\n"
+    "      --p6spy-format FMT p6spy's customLogMessageFormat, as in spy.properties\n"
+    "                         (e.g. '%(currentTime)|%(executionTime)|%(category)|%(sql)')\n"
+    "      --no-builtin       do not recognise MyBatis, boundSql, p6spy, Hibernate,\n"
+    "                         log4jdbc and datasource-proxy by default\n"
     "      --dialect NAME     default, mysql or postgres (comment and quote rules)\n"
     "      --max-record SIZE  larger records pass through unsplit (default 8M)\n"
     "      --file-mode MODE   octal mode of the files split creates (default 0640;\n"
@@ -93,30 +97,6 @@ static int on_output(void *user, const struct qs_output *out)
     return 0;
 }
 
-static int parse_fields(const char *list, unsigned *flags)
-{
-    char *copy = strdup(list), *save = NULL;
-    int rc = copy ? 0 : -1;
-    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t;
-         t = strtok_r(NULL, ",", &save)) {
-        if (strcmp(t, "ts") == 0 || strcmp(t, "timestamp") == 0)
-            *flags |= QS_FIELD_TIMESTAMP;
-        else if (strcmp(t, "thread") == 0)
-            *flags |= QS_FIELD_THREAD;
-        else if (strcmp(t, "logger") == 0)
-            *flags |= QS_FIELD_LOGGER;
-        else if (strcmp(t, "fingerprint") == 0)
-            *flags |= QS_FIELD_FINGERPRINT;
-        else {
-            cli_error("--fields: unknown field '%s' (known: ts, thread, logger, fingerprint)",
-                      t);
-            rc = -1;
-        }
-    }
-    free(copy);
-    return rc;
-}
-
 /* Refuse to overwrite the input with the console output. */
 static int same_file(int a, int b)
 {
@@ -134,6 +114,17 @@ struct split_opts {
     unsigned file_mode; /* of the files created: console and query.log */
 };
 
+/* One core option; a refusal is printed as "--name: why" (the core's text starts with the
+ * name). */
+static int set_option(struct qs_config *cfg, const char *name, const char *value)
+{
+    struct qs_error err = {0};
+    if (qs_config_set_option(cfg, name, value, &err) == 0)
+        return 0;
+    cli_error("--%s", err.text);
+    return -1;
+}
+
 static int configure(struct qs_config *cfg, int argc, char **argv, struct split_opts *o)
 {
     enum {
@@ -149,32 +140,34 @@ static int configure(struct qs_config *cfg, int argc, char **argv, struct split_
         O_MAX_RECORD,
         O_PROGRESS,
         O_FILE_MODE,
+        O_P6SPY_FORMAT,
         O_EXPLAIN
     };
-    static const struct option opts[] = {{"console", required_argument, 0, 'c'},
-                                         {"query", required_argument, 0, 'o'},
-                                         {"redact", no_argument, 0, O_REDACT},
-                                         {"dedupe", no_argument, 0, O_DEDUPE},
-                                         {"dedupe-size", required_argument, 0, O_DEDUPE_SIZE},
-                                         {"fields", required_argument, 0, O_FIELDS},
-                                         {"pattern", required_argument, 0, O_PATTERN},
-                                         {"sql-logger", required_argument, 0, O_SQL_LOGGER},
-                                         {"sql-regex", required_argument, 0, O_SQL_REGEX},
-                                         {"no-builtin", no_argument, 0, O_NO_BUILTIN},
-                                         {"dialect", required_argument, 0, O_DIALECT},
-                                         {"max-record", required_argument, 0, O_MAX_RECORD},
-                                         {"quiet", no_argument, 0, 'q'},
-                                         {"progress", no_argument, 0, O_PROGRESS},
-                                         {"file-mode", required_argument, 0, O_FILE_MODE},
-                                         {"explain", no_argument, 0, O_EXPLAIN},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    unsigned flags = 0;
-    struct qs_error err = {0};
-    size_t n;
-    int c, d;
+    static const struct option opts[] = {
+        {"console", required_argument, 0, 'c'},
+        {"query", required_argument, 0, 'o'},
+        {"redact", no_argument, 0, O_REDACT},
+        {"dedupe", no_argument, 0, O_DEDUPE},
+        {"dedupe-size", required_argument, 0, O_DEDUPE_SIZE},
+        {"fields", required_argument, 0, O_FIELDS},
+        {"pattern", required_argument, 0, O_PATTERN},
+        {"sql-logger", required_argument, 0, O_SQL_LOGGER},
+        {"sql-regex", required_argument, 0, O_SQL_REGEX},
+        {"no-builtin", no_argument, 0, O_NO_BUILTIN},
+        {"dialect", required_argument, 0, O_DIALECT},
+        {"max-record", required_argument, 0, O_MAX_RECORD},
+        {"quiet", no_argument, 0, 'q'},
+        {"progress", no_argument, 0, O_PROGRESS},
+        {"file-mode", required_argument, 0, O_FILE_MODE},
+        {"p6spy-format", required_argument, 0, O_P6SPY_FORMAT},
+        {"explain", no_argument, 0, O_EXPLAIN},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *fields = NULL;
+    char *fields_buf = NULL;
+    int c, rc = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:o:qh", opts, NULL)) != -1) {
+    while (!rc && (c = getopt_long(argc, argv, "c:o:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'c': o->console_path = optarg; break;
         case 'o': o->query_path = optarg; break;
@@ -188,61 +181,49 @@ static int configure(struct qs_config *cfg, int argc, char **argv, struct split_
             unsigned long m = strtoul(optarg, &end, 8);
             if (errno || end == optarg || *end || !m || m > 0777 || optarg[0] == '-') {
                 cli_error("--file-mode: '%s' is not an octal mode such as 0640", optarg);
-                return EXIT_USAGE;
+                rc = -1;
+                break;
             }
             o->file_mode = (unsigned)m;
             break;
         }
-        case O_REDACT: flags |= QS_FLAG_REDACT; break;
-        case O_DEDUPE: flags |= QS_FLAG_DEDUPE; break;
-        case O_DEDUPE_SIZE:
-            if (cli_size(optarg, &n) || qs_config_set_limit(cfg, QS_LIMIT_DEDUPE_ENTRIES, n)) {
-                cli_error("--dedupe-size: '%s' is not a positive count", optarg);
-                return EXIT_USAGE;
-            }
-            break;
+        /* The core's options, by their names in its table (qs_config_set_option): the same
+         * names, types, bounds and messages as every other face. */
+        case O_REDACT: rc = set_option(cfg, "redact", "true"); break;
+        case O_DEDUPE: rc = set_option(cfg, "dedupe", "true"); break;
+        case O_DEDUPE_SIZE: rc = set_option(cfg, "dedupe-size", optarg); break;
         case O_FIELDS:
-            if (parse_fields(optarg, &flags))
-                return EXIT_USAGE;
-            break;
-        case O_PATTERN:
-            if (qs_config_set_record_pattern(cfg, optarg, &err)) {
-                cli_error("--pattern: %s", err.text);
-                return EXIT_USAGE;
+            /* repeated --fields add up, as they always did */
+            fields = fields ? fields : "";
+            {
+                size_t l = strlen(fields) + strlen(optarg) + 2;
+                char *joined = malloc(l);
+                if (!joined) {
+                    cli_error("out of memory");
+                    rc = -1;
+                    break;
+                }
+                snprintf(joined, l, "%s%s%s", fields, *fields ? "," : "", optarg);
+                free(fields_buf);
+                fields = fields_buf = joined;
             }
+            rc = set_option(cfg, "fields", fields);
             break;
-        case O_SQL_LOGGER:
-            if (qs_config_add_sql_logger(cfg, optarg, &err)) {
-                cli_error("--sql-logger: %s", err.text);
-                return EXIT_USAGE;
-            }
+        case O_PATTERN: rc = set_option(cfg, "pattern", optarg); break;
+        case O_SQL_LOGGER: rc = set_option(cfg, "sql-logger", optarg); break;
+        case O_SQL_REGEX: rc = set_option(cfg, "sql-regex", optarg); break;
+        case O_P6SPY_FORMAT: rc = set_option(cfg, "p6spy-format", optarg); break;
+        case O_NO_BUILTIN: rc = set_option(cfg, "builtin", "false"); break;
+        case O_DIALECT: rc = set_option(cfg, "dialect", optarg); break;
+        case O_MAX_RECORD: rc = set_option(cfg, "max-record", optarg); break;
+        default:
+            fputs("Try 'qsplit split --help'.\n", stderr);
+            rc = -1;
             break;
-        case O_SQL_REGEX:
-            if (qs_config_add_sql_regex(cfg, optarg, &err)) {
-                cli_error("--sql-regex: %s", err.text);
-                return EXIT_USAGE;
-            }
-            break;
-        case O_NO_BUILTIN: qs_config_set_builtin_detectors(cfg, 0); break;
-        case O_DIALECT:
-            if ((d = cli_dialect(optarg)) < 0) {
-                cli_error("--dialect: unknown dialect '%s' (default, mysql, postgres)",
-                          optarg);
-                return EXIT_USAGE;
-            }
-            qs_config_set_dialect(cfg, (unsigned)d);
-            break;
-        case O_MAX_RECORD:
-            if (cli_size(optarg, &n) || qs_config_set_limit(cfg, QS_LIMIT_RECORD_BYTES, n)) {
-                cli_error("--max-record: '%s' is not a size of at least 1K", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        default: fputs("Try 'qsplit split --help'.\n", stderr); return EXIT_USAGE;
         }
     }
-    qs_config_set_flags(cfg, flags);
-    return 0;
+    free(fields_buf);
+    return rc ? EXIT_USAGE : 0;
 }
 
 static void summary(const struct qs_stats *st, double secs, const char *query_path)
@@ -264,6 +245,14 @@ static void summary(const struct qs_stats *st, double secs, const char *query_pa
     if (st->oversized)
         fprintf(stderr, "qsplit: %llu records over --max-record passed through unsplit\n",
                 (unsigned long long)st->oversized);
+    if (st->statements > st->sql_records)
+        fprintf(stderr, "qsplit: %llu statements (records with a batch carry several)\n",
+                (unsigned long long)st->statements);
+    if (st->collapsed_comments)
+        fprintf(stderr,
+                "qsplit: %llu statements logged on one line hold a -- comment, which hides "
+                "the rest of the statement (docs/qhash.md)\n",
+                (unsigned long long)st->collapsed_comments);
     if (st->invalid_utf8)
         fprintf(stderr, "qsplit: %llu invalid UTF-8 bytes written as U+FFFD in query.log\n",
                 (unsigned long long)st->invalid_utf8);

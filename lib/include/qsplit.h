@@ -159,7 +159,17 @@ QS_EXPORT int qs_config_add_sql_logger(struct qs_config *cfg, const char *logger
 QS_EXPORT int qs_config_add_sql_regex(struct qs_config *cfg, const char *pattern,
                                       struct qs_error *err);
 
-/* Turn off the built-in recognizers (MyBatis, boundSql, p6spy); for custom setups. */
+/*
+ * p6spy's customLogMessageFormat, as in spy.properties ("%(currentTime)|%(executionTime)|
+ * %(category)|connection%(connectionId)|%(sqlSingleLine)"): records of the p6spy logger
+ * (or printed to stdout) in that format have their statement found where the format puts
+ * it. NULL removes it. QS_EINVAL for an unknown %(…) or a format without a statement.
+ */
+QS_EXPORT int qs_config_set_p6spy_format(struct qs_config *cfg, const char *format,
+                                         struct qs_error *err);
+
+/* Turn off the built-in recognizers (MyBatis, boundSql, p6spy, Hibernate, log4jdbc,
+ * datasource-proxy); for custom setups. */
 QS_EXPORT int qs_config_set_builtin_detectors(struct qs_config *cfg, int enabled);
 
 QS_EXPORT int qs_config_set_dialect(struct qs_config *cfg, unsigned dialect);
@@ -170,6 +180,7 @@ QS_EXPORT int qs_config_set_dialect(struct qs_config *cfg, unsigned dialect);
 #define QS_FIELD_THREAD 0x20u      /* extra key "thread" */
 #define QS_FIELD_LOGGER 0x40u      /* extra key "logger" */
 #define QS_FIELD_FINGERPRINT 0x80u /* extra keys "fingerprint" and "FHash" */
+#define QS_FIELD_TOOK_MS 0x100u    /* extra key "took_ms" where the log states a duration */
 
 /* Replace the flags (an OR of QS_FLAG_* and QS_FIELD_*). */
 QS_EXPORT int qs_config_set_flags(struct qs_config *cfg, unsigned flags);
@@ -179,6 +190,36 @@ QS_EXPORT unsigned qs_config_get_flags(const struct qs_config *cfg);
 #define QS_LIMIT_DEDUPE_ENTRIES 2 /* QHashes remembered by --dedupe (default 65536) */
 
 QS_EXPORT int qs_config_set_limit(struct qs_config *cfg, int which, size_t value);
+
+/* ---- options by name: one table for every face -------------------------------------- */
+
+#define QS_OPT_BOOL 1 /* true/false, 1/0, yes/no, on/off */
+#define QS_OPT_SIZE 2 /* a decimal count, K, M or G for 2^10, 2^20, 2^30; within [min, max] */
+#define QS_OPT_ENUM 3 /* one of values */
+#define QS_OPT_STRING 4 /* any text (a pattern, a logger name, a format) */
+#define QS_OPT_LIST 5   /* comma-separated names from values */
+
+/* What an option is. Every string is static. */
+struct qs_option_info {
+    const char *name;   /* "max-record": the CLI's flag without "--" */
+    int type;           /* QS_OPT_* */
+    int repeatable;     /* each value adds one (sql-logger, sql-regex) */
+    uint64_t min, max;  /* QS_OPT_SIZE bounds; QS_OPT_BOOL/ENUM: index bounds */
+    const char *values; /* QS_OPT_ENUM, QS_OPT_LIST: the names, comma-separated; else NULL */
+    const char *help;
+};
+
+/* The index-th option (0, 1, …); QS_ENOTFOUND past the last. */
+QS_EXPORT int qs_option_info(size_t index, struct qs_option_info *out);
+
+/*
+ * Set an option by name from its text, as the CLI, the pusher's YAML and the appender's
+ * setters give it: "max-record" "8M", "fields" "ts,took_ms", "builtin" "false", … An
+ * unknown name or a value of the wrong type or out of bounds is QS_EINVAL with a message
+ * that starts with the option's name. The setters above stay: this goes through them.
+ */
+QS_EXPORT int qs_config_set_option(struct qs_config *cfg, const char *name, const char *value,
+                                   struct qs_error *err);
 
 /* ---- the splitter ------------------------------------------------------------------ */
 
@@ -190,9 +231,10 @@ QS_EXPORT int qs_config_set_limit(struct qs_config *cfg, int which, size_t value
 struct qs_output {
     const char *console; /* the console bytes of this record, whole lines */
     size_t console_len;
-    const char *query; /* one query.log line ending in '\n', or NULL (no SQL, deduped) */
+    const char *query; /* query.log lines (one per statement) ending in '\n', or NULL */
     size_t query_len;
-    const char *qhash; /* 32 hex digits + NUL when QS_OUT_SQL, else NULL */
+    const char *qhash; /* 32 hex digits + NUL when QS_OUT_SQL (the first statement's when
+                        * a batch record carries several), else NULL */
     const char *ts;    /* the record's timestamp text as logged, or NULL */
     size_t ts_len;
     uint64_t end_offset; /* input bytes consumed through the end of this record */
@@ -213,6 +255,9 @@ struct qs_stats {
     uint64_t dedupe_resets;  /* times the dedupe table filled and was cleared */
     uint64_t oversized;      /* records over QS_LIMIT_RECORD_BYTES passed through unsplit */
     uint64_t invalid_utf8;   /* bytes replaced by U+FFFD in query.log */
+    uint64_t statements;     /* statements hashed (a batch record carries several) */
+    uint64_t collapsed_comments; /* one-line statements holding a "--" comment, which
+                                  * hides the rest of the statement (docs/qhash.md) */
 };
 
 /*

@@ -122,14 +122,18 @@ def same_segment(a, b, twins, left, right):
     a, b = strip_glue(a, left, right), strip_glue(b, left, right)
     if a == b:
         return True
-    for t in twins:
-        t = squeeze(t)
-        if not t:
-            continue
-        for cand in (a[:-len(t)] if right and a.endswith(t) else None,
-                     a[len(t):] if left and a.startswith(t) else None):
-            if cand is not None and strip_glue(cand, left, right) == b:
+    ts = [t for t in (squeeze(t) for t in twins) if t]
+    # A twin may be gone at each cut: at the left one, the right one, or both (a segment
+    # between two p6spy statements holds the first's twin and the second's).
+    lefts = [a] + [a[len(t):] for t in ts if left and a.startswith(t)]
+    for l in lefts:
+        l = strip_glue(l, left, right)
+        if l == b:
+            return True
+        for t in ts:
+            if right and l.endswith(t) and strip_glue(l[:-len(t)], left, right) == b:
                 return True
+    for t in ts:
         # the twin kept on the console but the glue around it changed
         if t in a and t in b and a.replace(t, '') == b.replace(t, ''):
             return True

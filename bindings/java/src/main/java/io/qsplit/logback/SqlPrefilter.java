@@ -15,9 +15,12 @@ import java.util.List;
  * <li>a literal marker: the message contains it (the marker's regex is that literal followed
  * by at least one character);
  * <li>any other configured regex: always passes (a regex may match anything);
- * <li>MyBatis needs {@code "Preparing: "}, boundSql needs {@code "oundSql"}, every p6spy shape
- * needs a {@code '|'} and, unless the logger is {@code p6spy}, a message starting with a
- * digit or {@code '#'}.
+ * <li>MyBatis needs {@code "Preparing: "} or {@code "Executing: "}, boundSql {@code "oundSql"},
+ * datasource-proxy {@code "Time:"}, MyBatis-Plus's p6spy formatter {@code "Execute SQL"},
+ * log4jdbc's timing {@code " msec}"}; every p6spy shape needs a {@code '|'} and, unless the
+ * logger is {@code p6spy}, a message starting with a digit or {@code '#'}, or holding
+ * {@code "connection"}; Hibernate's and log4jdbc's loggers, events without a logger and
+ * messages opening with a blank (format_sql) always pass.
  * </ul>
  * The core matches UTF-8 bytes, where a lone surrogate of a Java string became '?'. None of
  * the built-in needles contain '?'; a configured logger or marker whose UTF-8 holds a '?'
@@ -78,11 +81,23 @@ final class SqlPrefilter {
         }
         if (!builtin || message.isEmpty())
             return false;
-        if (message.contains("Preparing: ") || message.contains("oundSql"))
+        // Loggers whose every message the core reads: Hibernate's, log4jdbc's; and events
+        // without a logger (a framework's stdout line).
+        if (lg.isEmpty() || lg.equals("SQL") || lg.endsWith(".SQL") || lg.endsWith("SQL_SLOW")
+            || lg.endsWith("sqlonly") || lg.endsWith("sqltiming") || lg.endsWith("jdbc.audit")
+            || lg.endsWith("log4jdbc.log4j2"))
+            return true;
+        char c = message.charAt(0);
+        // format_sql's layout (a line break, an indented statement) from any logger
+        if (c == '\n' || c == '\r' || c == ' ' || c == '\t')
+            return true;
+        if (message.contains("Preparing: ") || message.contains("Executing: ")
+            || message.contains("oundSql") || message.contains("Time:")
+            || message.contains("Execute SQL") || message.contains(" msec}"))
             return true;
         if (message.indexOf('|') < 0)
             return false;
-        char c = message.charAt(0);
-        return (c >= '0' && c <= '9') || c == '#' || lg.equals("p6spy");
+        return (c >= '0' && c <= '9') || c == '#' || lg.equals("p6spy")
+            || message.contains("connection");
     }
 }
