@@ -386,6 +386,11 @@ def main():
     global PUSH, QSPLIT
     PUSH, QSPLIT, case = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), \
         sys.argv[3]
+    if os.environ.get('QS_TEST_VALGRIND'):
+        # memcheck's pass over the pusher is test_push.py's; against Loki it would only
+        # repeat the plain run ten times slower.
+        print('SKIP: the real-Loki cases run in the plain and ASan builds, not under memcheck')
+        return 77
     if not loki_server.loki_bin():
         print('SKIP: no Loki binary (../shared/loki/loki absent; set LOKI_BIN to one)')
         return 77
