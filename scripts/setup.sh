@@ -10,6 +10,7 @@ libssl-dev libpcre2-dev libjansson-dev
 libcurl4-openssl-dev zlib1g-dev libyaml-dev
 default-jdk-headless liblogback-java libslf4j-java junit4 libhamcrest-java libh2-java
 clang libclang-rt-14-dev clang-format valgrind time"
+PACKAGES="$PACKAGES libsnappy-dev"
 
 missing=""
 for p in $PACKAGES; do

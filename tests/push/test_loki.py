@@ -175,16 +175,19 @@ def case_happy(loki, d, both=True):
     subprocess.run([QSPLIT, 'split', raw, '--console', con, '--query', qlog,
                     '--fields', 'ts', '-q'], check=True)
     start, end = window(t0, t0 + n * 0.004)
-    err, secs = run_once(config(d, loki.url, 'files', {'console': con, 'query': qlog}))
+    # Files mode in Loki's native protobuf+snappy, on the fly in JSON+gzip: both formats.
+    err, secs = run_once(config(d, loki.url, 'files', {'console': con, 'query': qlog},
+                                format='protobuf'))
     print('files mode: %.1f s' % secs)
     check_streams(loki, 'files', con, qlog, 'files', start, end)
     # The same log split on the fly.
-    err, secs = run_once(config(d, loki.url, 'onthefly', {'split': raw}))
+    err, secs = run_once(config(d, loki.url, 'onthefly', {'split': raw}, format='json'))
     print('split mode: %.1f s' % secs)
     check_streams(loki, 'onthefly', con, qlog, 'split', start, end)
     case_dashboard(loki, raw, con, qlog, start, end)
     # Nothing new: a second run sends nothing.
-    err, _ = run_once(config(d, loki.url, 'files', {'console': con, 'query': qlog}))
+    err, _ = run_once(config(d, loki.url, 'files', {'console': con, 'query': qlog},
+                             format='protobuf'))
     check(stat(err, 'entries_sent') == 0, 'a second run sends nothing')
 
 

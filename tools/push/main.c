@@ -258,7 +258,11 @@ static int send_part(struct app *a, const struct push_part *p)
     int attempt = 0, quiet = 0;
     for (;;) {
         struct push_http_result r;
-        push_http_post(a->http, body, blen, a->cfg.gzip_level > 0, &r);
+        push_http_post(a->http, body, blen,
+                       a->cfg.proto            ? PUSH_BODY_PROTO
+                       : a->cfg.gzip_level > 0 ? PUSH_BODY_GZIP
+                                               : PUSH_BODY_JSON,
+                       &r);
         uint64_t n = 0;
         enum push_verdict v = push_http_verdict(&r, entries, &n);
         if (v == PUSH_VERDICT_SENT) {
@@ -730,6 +734,7 @@ static int setup(struct app *a)
         return -1;
     /* Timestamps go on from where the acknowledged entries left them. */
     memcpy(a->batch.last_ts, a->pos.last_ts, sizeof a->batch.last_ts);
+    a->batch.proto = c->proto;
     if (c->ninputs == 2 && !(a->hashes = calloc(HASH_SLOTS, sizeof *a->hashes)))
         return -1;
     if (push_http_new(&a->http, c)) {

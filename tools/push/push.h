@@ -48,6 +48,7 @@ struct push_config {
     size_t batch_size;
     size_t max_entry_size; /* larger entries are cut into pieces of this size */
     int gzip_level;        /* 0: no compression */
+    int proto;             /* client.format: 1 protobuf+snappy, 0 JSON (gzip_level) */
     long backoff_min_ms, backoff_max_ms;
     int max_retries; /* 0: retry for ever (Loki down for hours: we stop reading, not drop) */
     /* labels */
@@ -117,6 +118,7 @@ struct push_batch {
                                               entries a 400 refused) */
     size_t n[PUSH_NSTREAMS];
     int64_t last_ts[PUSH_NSTREAMS]; /* survives reset: keeps timestamps increasing */
+    int proto; /* entries encoded as protobuf EntryAdapters, not JSON (set before the first) */
     size_t bytes; /* what Loki decodes: line bytes after UTF-8 repair (a bad byte is a
                        3-byte U+FFFD) plus PUSH_ENTRY_OVERHEAD each; batch_size counts this */
     size_t entries;
@@ -168,6 +170,9 @@ size_t push_decoded_len(const char *p, size_t len);
  * decoded line is at most max bytes (max >= 4: a piece is never empty); *decoded gets its
  * decoded size. */
 size_t push_cut(const char *p, size_t len, size_t max, size_t *decoded);
+/* Copy p into out (room for the decoded length), each byte of ill-formed UTF-8 replaced by
+ * U+FFFD; returns how many were replaced. */
+size_t push_utf8_repair(const char *p, size_t len, char *out);
 
 /* ---- the body (encode.c) ---- */
 /* Append ["<ts_ns>","<line as a JSON string>"] (with a leading comma when out is not
@@ -181,7 +186,21 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
                 const struct push_config *c, int gzip_level, char **body, size_t *body_len,
                 size_t *raw_len);
 
+/* ---- the protobuf body (proto.c) ---- */
+/* Append one StreamAdapter.entries field (an EntryAdapter) with the line repaired as Loki
+ * must see it (dlen: its decoded length, push_decoded_len). */
+int push_proto_entry(struct push_buf *out, int64_t ts_ns, const char *line, size_t len,
+                     size_t dlen, uint64_t *repaired);
+/* The snappy-compressed PushRequest of part p; *raw_len is the protobuf size. */
+int push_encode_proto(const struct push_batch *b, const struct push_part *p,
+                      const struct push_config *c, char **body, size_t *body_len,
+                      size_t *raw_len);
+
 /* ---- HTTP (http.c) ---- */
+/* The kinds of body push_http_post sends (its `gzipped` argument). */
+#define PUSH_BODY_JSON 0
+#define PUSH_BODY_GZIP 1  /* JSON, Content-Encoding: gzip */
+#define PUSH_BODY_PROTO 2 /* application/x-protobuf, snappy (Loki's native push) */
 struct push_http;
 struct push_http_result {
     long status;       /* HTTP status, or 0 when the request did not get an answer */
