@@ -263,6 +263,64 @@ int main(void)
                                 12));
     free(fixed);
 
+    /* Cutting a record for Loki's line limit: Loki's decoded size is what the oracle
+     * (jansson decoding our JSON) says, and pieces cut at any limit repair, one after the
+     * other, into exactly the repaired whole: no character is split, nothing is lost. */
+    for (int t = 0; t < 3000; t++) {
+        char line[4096];
+        size_t len = 0;
+        for (int k = rnd() % 6; k >= 0; k--)
+            len += random_line(line + len, sizeof line - len);
+        size_t wlen, dl = push_decoded_len(line, len);
+        char *want = repaired(line, len, &wlen, NULL);
+        CHECK_INT(dl, wlen);
+        char *rep = malloc(dl + 1);
+        push_utf8_repair(line, len, rep);
+        CHECK_MEM(rep, dl, want, wlen);
+        free(rep);
+        size_t max = 4 + rnd() % 60, off = 0, got = 0;
+        char *joined = malloc(wlen + 1);
+        while (off < len) {
+            size_t dec, k = push_cut(line + off, len - off, max, &dec);
+            CHECK(k > 0 && dec <= max);
+            CHECK_INT(dec, push_decoded_len(line + off, k));
+            size_t plen;
+            char *piece = repaired(line + off, k, &plen, NULL);
+            if (got + plen <= wlen)
+                memcpy(joined + got, piece, plen);
+            got += plen;
+            free(piece);
+            off += k;
+        }
+        CHECK_MEM(joined, got, want, wlen);
+        free(joined);
+        free(want);
+    }
+
+    /* Loki 2.8's answers, as its distributor and ingester word them. */
+    int64_t param;
+    CHECK_INT(push_refusal_reason("Max entry size '262144' bytes exceeded for stream "
+                                  "'{job=\"t\"}' while adding an entry with length '262145' "
+                                  "bytes",
+                                  &param),
+              PUSH_REFUSED_LINE_TOO_LONG);
+    CHECK_INT(param, 262144);
+    CHECK_INT(push_refusal_reason("entry for stream '{job=\"t\"}' has timestamp too old: "
+                                  "2026-11-18T06:11:38Z, oldest acceptable timestamp is: "
+                                  "2026-11-21T06:11:38Z",
+                                  &param),
+              PUSH_REFUSED_TOO_OLD);
+    CHECK_INT(param, 1795241498LL * 1000000000);
+    CHECK_INT(push_refusal_reason("entry with timestamp 2026-11-18 06:11:38.615276145 +0000 "
+                                  "UTC ignored, reason: 'entry too far behind, oldest "
+                                  "acceptable timestamp is: 2026-11-28T05:11:38Z' for stream: "
+                                  "{job=\"t\"}, user 'fake', total ignored: 1 out of 5",
+                                  &param),
+              PUSH_REFUSED_TOO_FAR_BEHIND);
+    CHECK_INT(
+        push_refusal_reason("error at least one label pair is required per stream", &param),
+        PUSH_REFUSED_OTHER);
+
     /* Durations and sizes of the config file. */
     CHECK_INT(push_parse_duration("500ms"), 500);
     CHECK_INT(push_parse_duration("1.5s"), 1500);

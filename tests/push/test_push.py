@@ -117,6 +117,7 @@ def rec_ids(entries):
 
 
 def config(d, url, **over):
+    # loki_receiver.py reads the JSON push only (protobuf is checked against a real Loki).
     c = {'client': {'url': url, 'batch_wait': '200ms', 'batch_size': '64KiB',
                     'tenant_id': 'team-a',
                     'backoff_config': {'min_period': '50ms', 'max_period': '400ms'}},
@@ -130,6 +131,7 @@ def config(d, url, **over):
             c.setdefault(sect, {})[key] = v
         else:
             c[sect] = v
+    c['client'].setdefault('format', 'json')
     # JSON is YAML: the pusher's libyaml reads it as it is.
     path = os.path.join(d, 'push.yaml')
     with open(path, 'w') as f:
@@ -605,7 +607,8 @@ def case_config(d):
     example = os.path.join(HERE, '..', '..', 'tools', 'push', 'push.yaml')
     q = os.path.join(d, 'query.log')
     open(q, 'w').write('{"QHash":"%s","sql":"select 1"}\n' % ('0' * 32))
-    run_once(example, '--url', r.url, '--console', os.path.join(d, 'console.log'),
+    run_once(example, '--url', r.url, '--format', 'json', '--console',
+             os.path.join(d, 'console.log'),
              '--query', q, '--positions', os.path.join(d, 'pos2.yaml'))
     check(len(stored(r.store)) == 21, 'config: the example push.yaml works')
     r.stop()
