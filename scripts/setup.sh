@@ -11,6 +11,7 @@ libcurl4-openssl-dev zlib1g-dev libyaml-dev
 default-jdk-headless liblogback-java libslf4j-java junit4 libhamcrest-java libh2-java
 clang libclang-rt-14-dev clang-format valgrind time"
 PACKAGES="$PACKAGES libsnappy-dev"
+PACKAGES="$PACKAGES nginx-light openssl"
 
 missing=""
 for p in $PACKAGES; do

@@ -82,6 +82,7 @@ struct app {
     uint64_t throttle_n;
     int64_t throttle_first_ms, throttle_last_ms;
     char throttle_answer[160];
+    char setup_error[300];    /* the TLS or credentials failure last logged */
     struct hash_slot *hashes; /* console QHash -> time, with a query input beside it */
 };
 
@@ -241,6 +242,41 @@ static uint64_t count_refused(struct app *a, const struct push_part *p,
     return n;
 }
 
+/* A refusal that is about the pusher's credentials or TLS set-up, not about the entries:
+ * 401/403/407, or the 400 nginx answers for a missing or bad client certificate. Retried
+ * (the entries are fine; dropping them would lose logs over a configuration error) and
+ * logged once per cause. */
+static int auth_failure(const struct push_http_result *r)
+{
+    return r->status == 401 || r->status == 403 || r->status == 407 ||
+           (r->status == 400 && strstr(r->answer, "SSL certificate"));
+}
+
+/* The cause of a failed push in words that name what to fix, for TLS and credentials;
+ * NULL for other failures (Loki down, 5xx), which are logged as they are. */
+static const char *setup_cause(const struct push_http_result *r)
+{
+    const char *e = r->error;
+    if (auth_failure(r))
+        return r->status == 401   ? "the credentials were refused (client.basic_auth "
+                                    "password or username, or client.bearer_token)"
+               : r->status == 403 ? "access is forbidden to these credentials"
+               : r->status == 407 ? "the HTTP proxy wants credentials"
+                                  : "the server wants a valid client certificate "
+                                    "(client.tls_config.cert_file, key_file)";
+    if (r->status)
+        return NULL;
+    if (strstr(e, "expired"))
+        return "the server's TLS certificate has expired (or the client certificate has)";
+    if (strstr(e, "certificate") || strstr(e, "issuer") || strstr(e, "self-signed") ||
+        strstr(e, "self signed"))
+        return "the server's TLS certificate is not trusted: it is not signed by the CA "
+               "of client.tls_config.ca_file (or the system's), or names another host";
+    if (strstr(e, "SSL") || strstr(e, "TLS") || strstr(e, "alert"))
+        return "the TLS handshake failed (client certificate, key or protocol)";
+    return NULL;
+}
+
 /* Send part p of the batch until Loki answers for it. A push refused as too large goes
  * again in two halves (Loki's limit, or a proxy's, can be lower than batch_size allows);
  * only a single entry that is too large on its own is dropped. 0 when every entry of p was
@@ -265,8 +301,15 @@ static int send_part(struct app *a, const struct push_part *p)
                        &r);
         uint64_t n = 0;
         enum push_verdict v = push_http_verdict(&r, entries, &n);
+        if (auth_failure(&r)) {
+            v = PUSH_VERDICT_RETRY;
+            n = 0;
+        }
         if (v == PUSH_VERDICT_SENT) {
             throttle_report(a, 0);
+            if (a->setup_error[0])
+                push_log("push to %s works again", push_http_safe_url(a->http));
+            a->setup_error[0] = '\0';
             a->st.entries_sent += entries;
             a->st.bytes_sent += raw;
             a->st.wire_bytes += blen;
@@ -325,8 +368,22 @@ static int send_part(struct app *a, const struct push_part *p)
         if (d > a->cfg.backoff_max_ms)
             d = a->cfg.backoff_max_ms;
         d = d / 2 + (long)(random() % (d / 2 + 1));
+        const char *cause = setup_cause(&r);
         if (r.status == 429) {
             throttle_note(a, &r);
+            quiet++;
+        } else if (cause) {
+            /* One error per cause, not one per retry: it stays until someone fixes it. */
+            char what[sizeof a->setup_error];
+            snprintf(what, sizeof what, "%ld %.200s", r.status, r.status ? r.answer : r.error);
+            if (strcmp(what, a->setup_error)) {
+                memcpy(a->setup_error, what, sizeof what);
+                push_err("push to %s: %s (%s%s%s); nothing is skipped: reading waits and the "
+                         "push is retried (every %.1f s at most) until it is fixed",
+                         push_http_safe_url(a->http), cause, r.status ? "answer: " : "",
+                         r.status ? r.answer : r.error, "",
+                         (double)a->cfg.backoff_max_ms / 1000.0);
+            }
             quiet++;
         } else if (attempt - quiet <= 3 || attempt % 20 == 0) {
             if (r.status)
