@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <snappy-c.h>
 #include <zlib.h>
 
 #include "../qstest.h"
@@ -134,6 +135,108 @@ static size_t check_halves(const struct push_batch *b, const struct push_part *p
     return n;
 }
 
+/* ---- a protobuf reader for the check (wire format only) ---- */
+static uint64_t pb_varint(const unsigned char **p, const unsigned char *end)
+{
+    uint64_t v = 0;
+    for (int shift = 0; *p < end && shift < 64; shift += 7) {
+        unsigned char c = *(*p)++;
+        v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return v;
+    }
+    CHECK(0 && "truncated varint");
+    return v;
+}
+
+/* Next field: its number; a varint in *varint_value, else the bytes in *f, *flen. 0 at the
+ * end. */
+static int pb_field(const unsigned char **p, const unsigned char *end, const unsigned char **f,
+                    size_t *flen, uint64_t *varint_value)
+{
+    if (*p >= end)
+        return 0;
+    uint64_t key = pb_varint(p, end);
+    if ((key & 7) == 0) {
+        *varint_value = pb_varint(p, end);
+        *f = NULL;
+        *flen = 0;
+    } else {
+        CHECK_INT(key & 7, 2);
+        *flen = (size_t)pb_varint(p, end);
+        CHECK(*flen <= (size_t)(end - *p));
+        *f = *p;
+        *p += *flen;
+    }
+    return (int)(key >> 3);
+}
+
+/* The protobuf push of part p: its entries, per stream, must be the JSON push's (same
+ * times, same lines), with the labels in selector form. */
+static void check_proto(const struct push_batch *pb, const struct push_part *p,
+                        const struct push_config *c, json_t *want[2], size_t next[2])
+{
+    char *body;
+    size_t blen, raw, plen;
+    CHECK_INT(push_encode(pb, p, c, 0, &body, &blen, &raw), 0);
+    CHECK(snappy_uncompressed_length(body, blen, &plen) == SNAPPY_OK);
+    CHECK_INT(plen, raw);
+    char *msg = malloc(plen + 1);
+    CHECK(snappy_uncompress(body, blen, msg, &plen) == SNAPPY_OK);
+    const unsigned char *q = (const unsigned char *)msg, *end = q + plen, *st, *f;
+    size_t stlen, flen;
+    uint64_t v;
+    while (pb_field(&q, end, &st, &stlen, &v) == 1) {
+        const unsigned char *sq = st, *send = st + stlen;
+        int s = -1;
+        int k;
+        while ((k = pb_field(&sq, send, &f, &flen, &v))) {
+            if (k == 1) {
+                const char *l1 = "{env=\"prod\", job=\"shop \\\"x\\\"\"}";
+                const char *l2 = "{env=\"prod\", job=\"shop \\\"x\\\"\", query=\"true\"}";
+                s = flen == strlen(l1) && !memcmp(f, l1, flen)   ? 0
+                    : flen == strlen(l2) && !memcmp(f, l2, flen) ? 1
+                                                                 : -1;
+                CHECK(s >= 0);
+                continue;
+            }
+            CHECK_INT(k, 2);
+            CHECK(s >= 0);
+            if (s < 0)
+                break;
+            const unsigned char *eq = f, *eend = f + flen, *g;
+            size_t glen;
+            uint64_t secs = 0, nanos = 0;
+            const unsigned char *line = NULL;
+            size_t line_len = 0;
+            int e;
+            while ((e = pb_field(&eq, eend, &g, &glen, &v))) {
+                if (e == 1) {
+                    const unsigned char *tq = g, *tend = g + glen, *h;
+                    size_t hlen;
+                    int t;
+                    while ((t = pb_field(&tq, tend, &h, &hlen, &v)))
+                        *(t == 1 ? &secs : &nanos) = v;
+                } else {
+                    line = g;
+                    line_len = glen;
+                }
+            }
+            json_t *w = json_array_get(want[s], next[s]++);
+            char ts[32];
+            snprintf(ts, sizeof ts, "%llu",
+                     (unsigned long long)(secs * 1000000000ull + nanos));
+            CHECK_STR(ts, json_string_value(json_array_get(w, 0)));
+            json_t *wl = json_array_get(w, 1);
+            CHECK_MEM((const char *)line, line_len, json_string_value(wl),
+                      json_string_length(wl));
+        }
+    }
+    CHECK(q == end);
+    free(msg);
+    free(body);
+}
+
 int main(void)
 {
     struct push_config c;
@@ -220,6 +323,33 @@ int main(void)
             }
         }
         CHECK_INT(json_array_size(streams), k);
+
+        /* The same entries in Loki's protobuf push: the same times and lines, whole and in
+         * halves. */
+        struct push_batch pb;
+        memset(&pb, 0, sizeof pb);
+        pb.proto = 1;
+        for (int i = 0; i < n; i++)
+            CHECK_INT(push_batch_add(&pb, (enum push_stream)stream_of[i], 1000 + i / 3,
+                                     lines[i], lens[i]),
+                      0);
+        CHECK_INT(pb.bytes, b.bytes);
+        CHECK_INT(pb.repaired, b.repaired);
+        {
+            json_t *want[2] = {stream_values(doc, 0), stream_values(doc, 1)};
+            size_t next[2] = {0, 0};
+            struct push_part pall, lo, hi;
+            push_part_all(&pb, &pall);
+            check_proto(&pb, &pall, &c, want, next);
+            CHECK_INT(next[0] + next[1], n);
+            if (push_part_halve(&pall, &lo, &hi) == 0) {
+                next[0] = next[1] = 0;
+                check_proto(&pb, &lo, &c, want, next);
+                check_proto(&pb, &hi, &c, want, next);
+                CHECK_INT(next[0] + next[1], n);
+            }
+        }
+        push_batch_free(&pb);
 
         /* A push refused as too large goes again in halves: every entry once, in order. */
         json_t *want[2] = {stream_values(doc, 0), stream_values(doc, 1)};
