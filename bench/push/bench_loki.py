@@ -26,10 +26,20 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'push'))
 import loki_server  # noqa: E402
 
 
-def wait_rusage(p):
+def timed(argv, rss_file):
+    """argv under /usr/bin/time for its peak RSS: getrusage's ru_maxrss of a child started
+    from Python is Python's own size when that is larger (Linux keeps the high-water mark
+    across exec), 23 MB here."""
+    return ['/usr/bin/time', '-f', '%M', '-o', rss_file] + argv
+
+
+def wait_rusage(p, rss_file):
+    """CPU of the process and its children (user+sys, wait4), peak RSS in KiB."""
     _, status, ru = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
-    return ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+    with open(rss_file) as f:
+        rss = int(f.read().split()[-1])
+    return ru.ru_utime + ru.ru_stime, rss
 
 
 def run_push(a, d, loki, run, fmt, con, qlog):
@@ -42,10 +52,11 @@ def run_push(a, d, loki, run, fmt, con, qlog):
                    'timestamps': {'reject_old_samples_max_age': '0'},
                    'stats_interval': '0'}, f)
     t0 = time.monotonic()
-    p = subprocess.Popen([a.push, '--config', cfg, '--once'], stderr=subprocess.PIPE,
-                         text=True)
+    rf = os.path.join(d, 'rss-%s' % run)
+    p = subprocess.Popen(timed([a.push, '--config', cfg, '--once'], rf),
+                         stderr=subprocess.PIPE, text=True)
     err = p.stderr.read()
-    cpu, rss = wait_rusage(p)
+    cpu, rss = wait_rusage(p, rf)
     wall = time.monotonic() - t0
     if p.returncode:
         sys.exit('qsplit-push exited %d:\n%s' % (p.returncode, err))
@@ -69,7 +80,9 @@ def run_promtail(a, d, loki, run, con, qlog):
     open(cfg, 'w').write(text)
     port = int(re.search(r'http_listen_port: (\d+)', text).group(1))
     t0 = time.monotonic()
-    p = subprocess.Popen([a.promtail, '-config.file=' + cfg], stdout=subprocess.DEVNULL,
+    rf = os.path.join(d, 'rss-%s' % run)
+    p = subprocess.Popen(timed([a.promtail, '-config.file=' + cfg], rf),
+                         stdout=subprocess.DEVNULL,
                          stderr=open(os.path.join(d, 'promtail-%s.log' % run), 'w'))
     # Done when it has read both files to their end and its sent count has not moved for
     # 3 s (batchwait is 1 s); asking Loki instead would load the machine being measured.
@@ -95,8 +108,11 @@ def run_promtail(a, d, loki, run, con, qlog):
             still = 0
         last = sent
     wall = time.monotonic() - t0 - 3.0  # less the quiet time that proved it done
-    p.send_signal(signal.SIGTERM)
-    cpu, rss = wait_rusage(p)
+    # Promtail itself, not /usr/bin/time (which would die without writing its figure).
+    with open('/proc/%d/task/%d/children' % (p.pid, p.pid)) as f:
+        for pid in f.read().split():
+            os.kill(int(pid), signal.SIGTERM)
+    cpu, rss = wait_rusage(p, rf)
     if not ok or not last:
         sys.exit('Promtail did not ship (sent %s); its log:\n%s' % (
             last, open(os.path.join(d, 'promtail-%s.log' % run)).read()[-3000:]))
