@@ -14,6 +14,9 @@ cmake dpkg-dev gcc-aarch64-linux-gnu qemu-user-static
 libssl-dev:arm64 libpcre2-dev:arm64 libjansson-dev:arm64"
 # Hibernate 3.6 and Javassist for tests/java-clients (real frameworks through the appender).
 PACKAGES="$PACKAGES libhibernate3-java libjavassist-java"
+# snappy for Loki's native push format; nginx and openssl for the TLS proxy the push tests
+# put in front of a real Loki.
+PACKAGES="$PACKAGES libsnappy-dev nginx-light openssl"
 
 missing=""
 for p in $PACKAGES; do

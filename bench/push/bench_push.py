@@ -82,7 +82,7 @@ def main():
                 runs.append(run_measured(
                     [a.push, '--url', url, '--' + a.mode, log, '--positions', positions,
                      '--label', 'env=bench', '--label', 'job=shop', '--once', '--read-time',
-                     '--gzip-level', a.gzip_level, '--batch-size', a.batch_size,
+                     '--format', 'json', '--gzip-level', a.gzip_level, '--batch-size', a.batch_size,
                      '--stats-interval', '0'], stderr=ef))
         final = [l for l in open(err) if 'final:' in l]
     finally:

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <snappy-c.h>
 #include <zlib.h>
 
 #include "../qstest.h"
@@ -134,6 +135,108 @@ static size_t check_halves(const struct push_batch *b, const struct push_part *p
     return n;
 }
 
+/* ---- a protobuf reader for the check (wire format only) ---- */
+static uint64_t pb_varint(const unsigned char **p, const unsigned char *end)
+{
+    uint64_t v = 0;
+    for (int shift = 0; *p < end && shift < 64; shift += 7) {
+        unsigned char c = *(*p)++;
+        v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return v;
+    }
+    CHECK(0 && "truncated varint");
+    return v;
+}
+
+/* Next field: its number; a varint in *varint_value, else the bytes in *f, *flen. 0 at the
+ * end. */
+static int pb_field(const unsigned char **p, const unsigned char *end, const unsigned char **f,
+                    size_t *flen, uint64_t *varint_value)
+{
+    if (*p >= end)
+        return 0;
+    uint64_t key = pb_varint(p, end);
+    if ((key & 7) == 0) {
+        *varint_value = pb_varint(p, end);
+        *f = NULL;
+        *flen = 0;
+    } else {
+        CHECK_INT(key & 7, 2);
+        *flen = (size_t)pb_varint(p, end);
+        CHECK(*flen <= (size_t)(end - *p));
+        *f = *p;
+        *p += *flen;
+    }
+    return (int)(key >> 3);
+}
+
+/* The protobuf push of part p: its entries, per stream, must be the JSON push's (same
+ * times, same lines), with the labels in selector form. */
+static void check_proto(const struct push_batch *pb, const struct push_part *p,
+                        const struct push_config *c, json_t *want[2], size_t next[2])
+{
+    char *body;
+    size_t blen, raw, plen;
+    CHECK_INT(push_encode(pb, p, c, 0, &body, &blen, &raw), 0);
+    CHECK(snappy_uncompressed_length(body, blen, &plen) == SNAPPY_OK);
+    CHECK_INT(plen, raw);
+    char *msg = malloc(plen + 1);
+    CHECK(snappy_uncompress(body, blen, msg, &plen) == SNAPPY_OK);
+    const unsigned char *q = (const unsigned char *)msg, *end = q + plen, *st, *f;
+    size_t stlen, flen;
+    uint64_t v;
+    while (pb_field(&q, end, &st, &stlen, &v) == 1) {
+        const unsigned char *sq = st, *send = st + stlen;
+        int s = -1;
+        int k;
+        while ((k = pb_field(&sq, send, &f, &flen, &v))) {
+            if (k == 1) {
+                const char *l1 = "{env=\"prod\", job=\"shop \\\"x\\\"\"}";
+                const char *l2 = "{env=\"prod\", job=\"shop \\\"x\\\"\", query=\"true\"}";
+                s = flen == strlen(l1) && !memcmp(f, l1, flen)   ? 0
+                    : flen == strlen(l2) && !memcmp(f, l2, flen) ? 1
+                                                                 : -1;
+                CHECK(s >= 0);
+                continue;
+            }
+            CHECK_INT(k, 2);
+            CHECK(s >= 0);
+            if (s < 0)
+                break;
+            const unsigned char *eq = f, *eend = f + flen, *g;
+            size_t glen;
+            uint64_t secs = 0, nanos = 0;
+            const unsigned char *line = NULL;
+            size_t line_len = 0;
+            int e;
+            while ((e = pb_field(&eq, eend, &g, &glen, &v))) {
+                if (e == 1) {
+                    const unsigned char *tq = g, *tend = g + glen, *h;
+                    size_t hlen;
+                    int t;
+                    while ((t = pb_field(&tq, tend, &h, &hlen, &v)))
+                        *(t == 1 ? &secs : &nanos) = v;
+                } else {
+                    line = g;
+                    line_len = glen;
+                }
+            }
+            json_t *w = json_array_get(want[s], next[s]++);
+            char ts[32];
+            snprintf(ts, sizeof ts, "%llu",
+                     (unsigned long long)(secs * 1000000000ull + nanos));
+            CHECK_STR(ts, json_string_value(json_array_get(w, 0)));
+            json_t *wl = json_array_get(w, 1);
+            CHECK_MEM((const char *)line, line_len, json_string_value(wl),
+                      json_string_length(wl));
+        }
+    }
+    CHECK(q == end);
+    free(msg);
+    free(body);
+}
+
 int main(void)
 {
     struct push_config c;
@@ -221,6 +324,33 @@ int main(void)
         }
         CHECK_INT(json_array_size(streams), k);
 
+        /* The same entries in Loki's protobuf push: the same times and lines, whole and in
+         * halves. */
+        struct push_batch pb;
+        memset(&pb, 0, sizeof pb);
+        pb.proto = 1;
+        for (int i = 0; i < n; i++)
+            CHECK_INT(push_batch_add(&pb, (enum push_stream)stream_of[i], 1000 + i / 3,
+                                     lines[i], lens[i]),
+                      0);
+        CHECK_INT(pb.bytes, b.bytes);
+        CHECK_INT(pb.repaired, b.repaired);
+        {
+            json_t *want[2] = {stream_values(doc, 0), stream_values(doc, 1)};
+            size_t next[2] = {0, 0};
+            struct push_part pall, lo, hi;
+            push_part_all(&pb, &pall);
+            check_proto(&pb, &pall, &c, want, next);
+            CHECK_INT(next[0] + next[1], n);
+            if (push_part_halve(&pall, &lo, &hi) == 0) {
+                next[0] = next[1] = 0;
+                check_proto(&pb, &lo, &c, want, next);
+                check_proto(&pb, &hi, &c, want, next);
+                CHECK_INT(next[0] + next[1], n);
+            }
+        }
+        push_batch_free(&pb);
+
         /* A push refused as too large goes again in halves: every entry once, in order. */
         json_t *want[2] = {stream_values(doc, 0), stream_values(doc, 1)};
         size_t next[2] = {0, 0};
@@ -262,6 +392,64 @@ int main(void)
                                 "c",
                                 12));
     free(fixed);
+
+    /* Cutting a record for Loki's line limit: Loki's decoded size is what the oracle
+     * (jansson decoding our JSON) says, and pieces cut at any limit repair, one after the
+     * other, into exactly the repaired whole: no character is split, nothing is lost. */
+    for (int t = 0; t < 3000; t++) {
+        char line[4096];
+        size_t len = 0;
+        for (int k = rnd() % 6; k >= 0; k--)
+            len += random_line(line + len, sizeof line - len);
+        size_t wlen, dl = push_decoded_len(line, len);
+        char *want = repaired(line, len, &wlen, NULL);
+        CHECK_INT(dl, wlen);
+        char *rep = malloc(dl + 1);
+        push_utf8_repair(line, len, rep);
+        CHECK_MEM(rep, dl, want, wlen);
+        free(rep);
+        size_t max = 4 + rnd() % 60, off = 0, got = 0;
+        char *joined = malloc(wlen + 1);
+        while (off < len) {
+            size_t dec, k = push_cut(line + off, len - off, max, &dec);
+            CHECK(k > 0 && dec <= max);
+            CHECK_INT(dec, push_decoded_len(line + off, k));
+            size_t plen;
+            char *piece = repaired(line + off, k, &plen, NULL);
+            if (got + plen <= wlen)
+                memcpy(joined + got, piece, plen);
+            got += plen;
+            free(piece);
+            off += k;
+        }
+        CHECK_MEM(joined, got, want, wlen);
+        free(joined);
+        free(want);
+    }
+
+    /* Loki 2.8's answers, as its distributor and ingester word them. */
+    int64_t param;
+    CHECK_INT(push_refusal_reason("Max entry size '262144' bytes exceeded for stream "
+                                  "'{job=\"t\"}' while adding an entry with length '262145' "
+                                  "bytes",
+                                  &param),
+              PUSH_REFUSED_LINE_TOO_LONG);
+    CHECK_INT(param, 262144);
+    CHECK_INT(push_refusal_reason("entry for stream '{job=\"t\"}' has timestamp too old: "
+                                  "2026-11-18T06:11:38Z, oldest acceptable timestamp is: "
+                                  "2026-11-21T06:11:38Z",
+                                  &param),
+              PUSH_REFUSED_TOO_OLD);
+    CHECK_INT(param, 1795241498LL * 1000000000);
+    CHECK_INT(push_refusal_reason("entry with timestamp 2026-11-18 06:11:38.615276145 +0000 "
+                                  "UTC ignored, reason: 'entry too far behind, oldest "
+                                  "acceptable timestamp is: 2026-11-28T05:11:38Z' for stream: "
+                                  "{job=\"t\"}, user 'fake', total ignored: 1 out of 5",
+                                  &param),
+              PUSH_REFUSED_TOO_FAR_BEHIND);
+    CHECK_INT(
+        push_refusal_reason("error at least one label pair is required per stream", &param),
+        PUSH_REFUSED_OTHER);
 
     /* Durations and sizes of the config file. */
     CHECK_INT(push_parse_duration("500ms"), 500);

@@ -13,12 +13,21 @@ int push_batch_add(struct push_batch *b, enum push_stream s, int64_t ts_ns, cons
     if (ts_ns <= b->last_ts[s])
         ts_ns = b->last_ts[s] + 1;
     size_t at = b->values[s].len;
-    size_t first = at ? at + 1 : 0; /* after the separating comma */
+    struct push_entry_meta m = {at ? at + 1 : 0 /* after the separating comma */, ts_ns, 0};
     uint64_t bad = 0;
-    if (push_buf_reserve(&b->starts[s], sizeof first) ||
-        push_json_entry(&b->values[s], ts_ns, line, len, &bad))
-        return -1;
-    push_buf_put(&b->starts[s], &first, sizeof first); /* reserved: cannot fail */
+    if (b->proto) {
+        m.start = at; /* protobuf entries follow each other without a separator */
+        m.dlen = push_decoded_len(line, len);
+        if (push_buf_reserve(&b->starts[s], sizeof m) ||
+            push_proto_entry(&b->values[s], ts_ns, line, len, m.dlen, &bad))
+            return -1;
+    } else {
+        if (push_buf_reserve(&b->starts[s], sizeof m) ||
+            push_json_entry(&b->values[s], ts_ns, line, len, &bad))
+            return -1;
+        m.dlen = len + 2 * (size_t)bad; /* a bad byte is a 3-byte U+FFFD */
+    }
+    push_buf_put(&b->starts[s], &m, sizeof m); /* reserved: cannot fail */
     b->repaired += bad;
     b->last_ts[s] = ts_ns;
     b->n[s]++;

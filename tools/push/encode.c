@@ -148,6 +148,8 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
                 const struct push_config *c, int gzip_level, char **body, size_t *body_len,
                 size_t *raw_len)
 {
+    if (b->proto)
+        return push_encode_proto(b, p, c, body, body_len, raw_len);
     struct push_buf frame[PUSH_NSTREAMS] = {{0}}, out = {0};
     int rc = -1, nstreams = 0;
     for (int s = 0; s < PUSH_NSTREAMS; s++) {

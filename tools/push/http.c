@@ -9,7 +9,7 @@
 
 struct push_http {
     CURL *curl;
-    struct curl_slist *headers_plain, *headers_gzip;
+    struct curl_slist *headers_plain, *headers_gzip, *headers_proto;
     char safe_url[512];
     char errbuf[CURL_ERROR_SIZE];
     char answer[1024];
@@ -43,7 +43,7 @@ static void make_safe_url(struct push_http *h, const char *url)
         snprintf(h->safe_url, sizeof h->safe_url, "%s", url);
 }
 
-static struct curl_slist *headers(const struct push_config *c, int gzipped)
+static struct curl_slist *headers(const struct push_config *c, int kind)
 {
     struct curl_slist *l = NULL, *n;
     char buf[600];
@@ -53,8 +53,10 @@ static struct curl_slist *headers(const struct push_config *c, int gzipped)
             goto fail;                                                                        \
         l = n;                                                                                \
     } while (0)
-    ADD("Content-Type: application/json");
-    if (gzipped)
+    /* Loki takes any other type for protobuf; snappy is part of that format. */
+    ADD(kind == PUSH_BODY_PROTO ? "Content-Type: application/x-protobuf"
+                                : "Content-Type: application/json");
+    if (kind == PUSH_BODY_GZIP)
         ADD("Content-Encoding: gzip");
     /* No "Expect: 100-continue" round trip before each batch. */
     ADD("Expect:");
@@ -95,9 +97,10 @@ int push_http_new(struct push_http **out, const struct push_config *c)
         return -1;
     make_safe_url(h, c->url);
     h->curl = curl_easy_init();
-    h->headers_plain = headers(c, 0);
-    h->headers_gzip = headers(c, 1);
-    if (!h->curl || !h->headers_plain || !h->headers_gzip) {
+    h->headers_plain = headers(c, PUSH_BODY_JSON);
+    h->headers_gzip = headers(c, PUSH_BODY_GZIP);
+    h->headers_proto = headers(c, PUSH_BODY_PROTO);
+    if (!h->curl || !h->headers_plain || !h->headers_gzip || !h->headers_proto) {
         push_http_free(&h);
         return -1;
     }
@@ -143,6 +146,7 @@ void push_http_free(struct push_http **hp)
         curl_easy_cleanup(h->curl);
     curl_slist_free_all(h->headers_plain);
     curl_slist_free_all(h->headers_gzip);
+    curl_slist_free_all(h->headers_proto);
     free(h);
     *hp = NULL;
 }
@@ -155,7 +159,9 @@ int push_http_post(struct push_http *h, const char *body, size_t len, int gzippe
     h->answer[0] = '\0';
     h->answer_len = 0;
     curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER,
-                     gzipped ? h->headers_gzip : h->headers_plain);
+                     gzipped == PUSH_BODY_PROTO ? h->headers_proto
+                     : gzipped                  ? h->headers_gzip
+                                                : h->headers_plain);
     curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     CURLcode rc = curl_easy_perform(h->curl);

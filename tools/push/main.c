@@ -39,7 +39,16 @@ void push_err(const char *fmt, ...)
 
 struct stats {
     uint64_t lines, records, entries_sent, bytes_sent, wire_bytes, batches, retries;
-    uint64_t dropped, old, split_entries, repaired, halved;
+    uint64_t dropped, old, split_entries, repaired, halved, throttled;
+    uint64_t refused[PUSH_NREFUSALS]; /* entries Loki refused, by the reason it gave */
+};
+
+/* The QHash of recent console records and their time, for query.log records that carry no
+ * "ts" of their own (shipping split files written without --fields ts). */
+#define HASH_SLOTS 4096
+struct hash_slot {
+    char hex[QS_HASH_HEX_LEN];
+    int64_t ts;
 };
 
 struct input;
@@ -66,9 +75,15 @@ struct app {
     int nin;
     unsigned ts_flags;
     int64_t stop_deadline; /* monotonic ms; 0 while running */
-    int old_warned;
+    int old_warned, nots_warned, limit_warned;
     struct deferred defer;
     struct stats st;
+    /* a 429 episode: pushes throttled since the first 429, logged once when it is over */
+    uint64_t throttle_n;
+    int64_t throttle_first_ms, throttle_last_ms;
+    char throttle_answer[160];
+    char setup_error[300];    /* the TLS or credentials failure last logged */
+    struct hash_slot *hashes; /* console QHash -> time, with a query input beside it */
 };
 
 struct input {
@@ -100,13 +115,19 @@ static int stopping(struct app *a)
 static void print_stats(struct app *a, const char *when)
 {
     struct stats *s = &a->st;
+    char refused[256];
+    size_t at = 0;
+    for (int r = 0; r < PUSH_NREFUSALS; r++)
+        at += (size_t)snprintf(refused + at, sizeof refused - at, " refused_%s=%" PRIu64,
+                               push_refusal_name((enum push_refusal)r), s->refused[r]);
     push_log("%s: lines=%" PRIu64 " records=%" PRIu64 " entries_sent=%" PRIu64
              " bytes_sent=%" PRIu64 " wire_bytes=%" PRIu64 " batches=%" PRIu64
-             " retries=%" PRIu64 " dropped=%" PRIu64 " too_old=%" PRIu64
-             " cut_entries=%" PRIu64 " utf8_repaired=%" PRIu64 " halved=%" PRIu64,
+             " retries=%" PRIu64 " throttled=%" PRIu64 " dropped=%" PRIu64
+             "%s too_old=%" PRIu64 " cut_entries=%" PRIu64 " utf8_repaired=%" PRIu64
+             " halved=%" PRIu64,
              when, s->lines, s->records, s->entries_sent, s->bytes_sent, s->wire_bytes,
-             s->batches, s->retries, s->dropped, s->old, s->split_entries, s->repaired,
-             s->halved);
+             s->batches, s->retries, s->throttled, s->dropped, refused, s->old,
+             s->split_entries, s->repaired, s->halved);
 }
 
 /* Positions advance only here, after Loki acknowledged (or definitively refused) a batch. */
@@ -122,6 +143,7 @@ static int commit_positions(struct app *a)
             return -1;
         changed = 1;
     }
+    memcpy(a->pos.last_ts, a->batch.last_ts, sizeof a->pos.last_ts);
     return changed ? push_positions_save(&a->pos, a->cfg.positions_file, a->cfg.positions_mode)
                    : 0;
 }
@@ -130,6 +152,129 @@ static void sleep_ms(long ms)
 {
     struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&t, NULL); /* a signal cuts it short, which is what we want */
+}
+
+/* A 429 episode is over when Loki has not throttled for this long: one line then, with
+ * the count, however many pushes it throttled (not a line per push). */
+#define THROTTLE_QUIET_MS 30000
+
+static void throttle_note(struct app *a, const struct push_http_result *r)
+{
+    int64_t now = push_now_ms();
+    if (!a->throttle_n++) {
+        a->throttle_first_ms = now;
+        size_t n = strnlen(r->answer, sizeof a->throttle_answer - 1);
+        memcpy(a->throttle_answer, r->answer, n);
+        a->throttle_answer[n] = '\0';
+        /* Loki's answer ends with a newline: one line in the log. */
+        a->throttle_answer[strcspn(a->throttle_answer, "\r\n")] = '\0';
+    }
+    a->throttle_last_ms = now;
+    a->st.throttled++;
+}
+
+/* Log the episode once it is over (or at exit: force). */
+static void throttle_report(struct app *a, int force)
+{
+    if (!a->throttle_n || (!force && push_now_ms() - a->throttle_last_ms < THROTTLE_QUIET_MS))
+        return;
+    push_log("Loki throttled %" PRIu64 " pushes over %.1f s (429: %s); each was sent again "
+             "after a backoff%s",
+             a->throttle_n, (double)(a->throttle_last_ms - a->throttle_first_ms) / 1000.0,
+             a->throttle_answer, force && stop_signal ? "" : ", nothing lost");
+    a->throttle_n = 0;
+}
+
+/* Which entries of part p a 400 refused. The distributor stores the valid entries and
+ * names only the last refused one's reason, without a count: the entries that break the
+ * limit it names (the server's max_line_size, or the oldest time it accepts) are those it
+ * refused. The limit is learnt, so later records are cut or withheld before they are sent.
+ * Counted by reason in `refused`; returns their number. */
+static uint64_t count_refused(struct app *a, const struct push_part *p,
+                              const struct push_http_result *r, uint64_t named)
+{
+    struct push_batch *b = &a->batch;
+    int64_t param;
+    enum push_refusal why = push_refusal_reason(r->answer, &param);
+    uint64_t n = 0, all = push_part_entries(p);
+    if (why == PUSH_REFUSED_TOO_FAR_BEHIND || why == PUSH_REFUSED_OUT_OF_ORDER) {
+        a->st.refused[why] += named; /* the ingester counts these itself */
+        return named;
+    }
+    int64_t now = push_wall_ns();
+    if (why == PUSH_REFUSED_LINE_TOO_LONG && (size_t)param < a->cfg.max_entry_size) {
+        a->cfg.max_entry_size = (size_t)param < 1024 ? 1024 : (size_t)param;
+        push_log("Loki's max_line_size is %" PRId64 " bytes: records are cut at that size "
+                 "from now on (set client.max_entry_size to it)",
+                 param);
+    }
+    if (why == PUSH_REFUSED_TOO_OLD && param > 0) {
+        long age_ms = (long)((now - param) / 1000000);
+        if (!a->cfg.reject_old_ms || age_ms < a->cfg.reject_old_ms) {
+            a->cfg.reject_old_ms = age_ms;
+            push_log("Loki refuses entries older than %.1f h: such records are withheld and "
+                     "counted as too_old from now on (set "
+                     "timestamps.reject_old_samples_max_age to it)",
+                     (double)age_ms / 3600000.0);
+        }
+    }
+    for (int s = 0; s < PUSH_NSTREAMS && why != PUSH_REFUSED_OTHER; s++)
+        for (size_t i = p->from[s]; i < p->to[s]; i++) {
+            struct push_entry_meta m = push_entry_meta(b, s, i);
+            enum push_refusal e = PUSH_REFUSED_OTHER;
+            if (why == PUSH_REFUSED_LINE_TOO_LONG && m.dlen > (size_t)param)
+                e = why;
+            else if (why == PUSH_REFUSED_TOO_OLD && param > 0 && m.ts < param)
+                e = why;
+            else if (why == PUSH_REFUSED_TOO_NEW && m.ts > now)
+                e = why;
+            if (e != PUSH_REFUSED_OTHER) {
+                a->st.refused[e]++;
+                n++;
+            }
+        }
+    if (!n) {
+        /* Nothing we can tell apart (bad labels refuse every entry of a stream): all of
+         * them, as Loki did not store a push it could not read. */
+        a->st.refused[PUSH_REFUSED_OTHER] += all;
+        n = all;
+    }
+    return n;
+}
+
+/* A refusal that is about the pusher's credentials or TLS set-up, not about the entries:
+ * 401/403/407, or the 400 nginx answers for a missing or bad client certificate. Retried
+ * (the entries are fine; dropping them would lose logs over a configuration error) and
+ * logged once per cause. */
+static int auth_failure(const struct push_http_result *r)
+{
+    return r->status == 401 || r->status == 403 || r->status == 407 ||
+           (r->status == 400 && strstr(r->answer, "SSL certificate"));
+}
+
+/* The cause of a failed push in words that name what to fix, for TLS and credentials;
+ * NULL for other failures (Loki down, 5xx), which are logged as they are. */
+static const char *setup_cause(const struct push_http_result *r)
+{
+    const char *e = r->error;
+    if (auth_failure(r))
+        return r->status == 401   ? "the credentials were refused (client.basic_auth "
+                                    "password or username, or client.bearer_token)"
+               : r->status == 403 ? "access is forbidden to these credentials"
+               : r->status == 407 ? "the HTTP proxy wants credentials"
+                                  : "the server wants a valid client certificate "
+                                    "(client.tls_config.cert_file, key_file)";
+    if (r->status)
+        return NULL;
+    if (strstr(e, "expired"))
+        return "the server's TLS certificate has expired (or the client certificate has)";
+    if (strstr(e, "certificate") || strstr(e, "issuer") || strstr(e, "self-signed") ||
+        strstr(e, "self signed"))
+        return "the server's TLS certificate is not trusted: it is not signed by the CA "
+               "of client.tls_config.ca_file (or the system's), or names another host";
+    if (strstr(e, "SSL") || strstr(e, "TLS") || strstr(e, "alert"))
+        return "the TLS handshake failed (client certificate, key or protocol)";
+    return NULL;
 }
 
 /* Send part p of the batch until Loki answers for it. A push refused as too large goes
@@ -146,18 +291,30 @@ static int send_part(struct app *a, const struct push_part *p)
         push_err("out of memory encoding a batch");
         return -1;
     }
-    int attempt = 0;
+    int attempt = 0, quiet = 0;
     for (;;) {
         struct push_http_result r;
-        push_http_post(a->http, body, blen, a->cfg.gzip_level > 0, &r);
+        push_http_post(a->http, body, blen,
+                       a->cfg.proto            ? PUSH_BODY_PROTO
+                       : a->cfg.gzip_level > 0 ? PUSH_BODY_GZIP
+                                               : PUSH_BODY_JSON,
+                       &r);
         uint64_t n = 0;
         enum push_verdict v = push_http_verdict(&r, entries, &n);
+        if (auth_failure(&r)) {
+            v = PUSH_VERDICT_RETRY;
+            n = 0;
+        }
         if (v == PUSH_VERDICT_SENT) {
+            throttle_report(a, 0);
+            if (a->setup_error[0])
+                push_log("push to %s works again", push_http_safe_url(a->http));
+            a->setup_error[0] = '\0';
             a->st.entries_sent += entries;
             a->st.bytes_sent += raw;
             a->st.wire_bytes += blen;
             a->st.batches++;
-            if (attempt)
+            if (attempt > quiet) /* a 429 episode is logged once, when over */
                 push_log("Loki accepted the batch after %d retries", attempt);
             break;
         }
@@ -178,11 +335,17 @@ static int send_part(struct app *a, const struct push_part *p)
             return 0;
         }
         if (v == PUSH_VERDICT_REFUSED) {
+            /* Never sent again: Loki stored the valid entries of it. */
+            throttle_report(a, 0);
+            n = count_refused(a, p, &r, n);
             a->st.dropped += n;
             a->st.entries_sent += entries - n;
+            a->st.bytes_sent += raw;
+            a->st.wire_bytes += blen;
             a->st.batches++;
-            push_err("Loki answered %ld: %s; %" PRIu64 " of %zu entries dropped", r.status,
-                     r.answer, n, entries);
+            push_err("Loki answered %ld: %s; %" PRIu64 " of %zu entries refused, the others "
+                     "stored",
+                     r.status, strtok(r.answer, "\n") ? r.answer : "", n, entries);
             if (strstr(r.answer, "too old")) {
                 push_err("these entries are older than Loki's reject_old_samples_max_age: "
                          "to ship an old file, stamp entries with the read time "
@@ -205,7 +368,24 @@ static int send_part(struct app *a, const struct push_part *p)
         if (d > a->cfg.backoff_max_ms)
             d = a->cfg.backoff_max_ms;
         d = d / 2 + (long)(random() % (d / 2 + 1));
-        if (attempt <= 3 || attempt % 20 == 0) {
+        const char *cause = setup_cause(&r);
+        if (r.status == 429) {
+            throttle_note(a, &r);
+            quiet++;
+        } else if (cause) {
+            /* One error per cause, not one per retry: it stays until someone fixes it. */
+            char what[sizeof a->setup_error];
+            snprintf(what, sizeof what, "%ld %.200s", r.status, r.status ? r.answer : r.error);
+            if (strcmp(what, a->setup_error)) {
+                memcpy(a->setup_error, what, sizeof what);
+                push_err("push to %s: %s (%s%s%s); nothing is skipped: reading waits and the "
+                         "push is retried (every %.1f s at most) until it is fixed",
+                         push_http_safe_url(a->http), cause, r.status ? "answer: " : "",
+                         r.status ? r.answer : r.error, "",
+                         (double)a->cfg.backoff_max_ms / 1000.0);
+            }
+            quiet++;
+        } else if (attempt - quiet <= 3 || attempt % 20 == 0) {
             if (r.status)
                 push_log("Loki answered %ld: %s; retry %d in %ld ms", r.status, r.answer,
                          attempt, d);
@@ -252,31 +432,45 @@ static int send_batch(struct app *a)
     return rc;
 }
 
-/* The entry's time: the record's own when it has one we can read (*own = 1), else now. */
-static int64_t entry_ts(struct app *a, const char *ts, size_t len, int *own)
+/* The entry's time: a function of the record (its own time) and of the stream's entries
+ * before it (last_ts, kept with the positions), never of when it was read, so that an entry
+ * sent again after a restart or a timeout carries exactly its first time and Loki drops the
+ * repeat. *own = 1 when the record has a time we can read. Returns 1 when the record is
+ * older than reject_old_samples_max_age: withheld (Loki would refuse it) and counted. */
+static int entry_ts(struct app *a, enum push_stream s, const char *ts, size_t len,
+                    int64_t *out, int *own)
 {
-    int64_t now = push_wall_ns(), ns;
+    int64_t ns, last = a->batch.last_ts[s];
     *own = 0;
-    if (a->cfg.read_time || !ts || qs_timestamp_parse(ts, len, a->ts_flags, &ns) < 0)
-        return now;
+    if (a->cfg.read_time || !ts || qs_timestamp_parse(ts, len, a->ts_flags, &ns) < 0) {
+        /* No time of its own: just after the stream's previous entry; the read time only
+         * for a stream that has none yet. */
+        *out = a->cfg.read_time || !last ? push_wall_ns() : last + 1;
+        return 0;
+    }
+    int64_t now = push_wall_ns();
+    if (ns > now + TOO_NEW_NS) { /* Loki refuses it: a clock that is wrong */
+        *out = last ? last + 1 : now;
+        return 0;
+    }
     *own = 1;
-    if (ns > now + TOO_NEW_NS) {
-        *own = 0;
-        return now;
-    }
+    *out = ns;
     if (a->cfg.reject_old_ms && ns < now - (int64_t)a->cfg.reject_old_ms * 1000000) {
-        a->st.old++;
         if (!a->old_warned++)
-            push_log("records older than %ld h: Loki refuses them by default "
-                     "(reject_old_samples_max_age); to ship an old file, use --read-time "
+            push_log("records older than %.1f h are withheld (Loki refuses them: "
+                     "reject_old_samples_max_age) and counted as too_old; to ship an old "
+                     "file, raise that limit in Loki and here, or use --read-time "
                      "(timestamps.read_time: true)",
-                     a->cfg.reject_old_ms / 3600000);
+                     (double)a->cfg.reject_old_ms / 3600000.0);
+        return 1;
     }
-    return ns;
+    return 0;
 }
 
-/* Add one entry, cut in pieces when longer than max_entry_size (a piece never splits a
- * UTF-8 sequence when it can help it), sending first when the batch would grow too big. */
+/* Add one entry, cut in pieces when its line as Loki decodes it is longer than
+ * max_entry_size (invalid UTF-8 grows 3-fold there; a piece never splits a character), in
+ * order, each piece 1 ns after the previous; sending first when the batch would grow too
+ * big. */
 static int add_entry(struct app *a, enum push_stream s, int64_t ts, const char *p, size_t len)
 {
     /* Loki shows lines without their terminator, as Promtail sends them. */
@@ -285,20 +479,13 @@ static int add_entry(struct app *a, enum push_stream s, int64_t ts, const char *
     if (len && p[len - 1] == '\r')
         len--;
     size_t max = a->cfg.max_entry_size;
-    if (len > max)
-        a->st.split_entries++;
+    int cut = 0;
     do {
-        size_t k = len;
-        if (k > max) {
-            k = max;
-            for (int back = 0; back < 3 && k > 1 && ((unsigned char)p[k] & 0xc0) == 0x80;
-                 back++)
-                k--;
-        }
-        /* Repair of invalid UTF-8 can still take the batch past batch_size by 2k: a push
-         * Loki then refuses as too large is sent in halves. */
-        if (a->batch.entries && a->batch.bytes + k + PUSH_ENTRY_OVERHEAD > a->cfg.batch_size &&
-            send_batch(a))
+        size_t dlen, k = push_cut(p, len, max, &dlen);
+        if (k < len && !cut++)
+            a->st.split_entries++;
+        if (a->batch.entries &&
+            a->batch.bytes + dlen + PUSH_ENTRY_OVERHEAD > a->cfg.batch_size && send_batch(a))
             return -1;
         if (push_batch_add(&a->batch, s, ts, p, k)) {
             push_err("out of memory");
@@ -333,14 +520,33 @@ static int defer_flush(struct app *a, int64_t before)
     return 0;
 }
 
+/* A console record's QHash ("QHash":"<32 hex>", as qsplit split writes it) and time. */
+static void hash_remember(struct app *a, const char *p, size_t len, int64_t ts)
+{
+    const char *k = memmem(p, len, "\"QHash\":\"", 9);
+    if (!k || (size_t)(p + len - (k + 9)) < QS_HASH_HEX_LEN)
+        return;
+    unsigned long h =
+        strtoul((char[9]){k[9], k[10], k[11], k[12], k[13], k[14], k[15], k[16], 0}, NULL, 16);
+    struct hash_slot *slot = &a->hashes[h % HASH_SLOTS];
+    memcpy(slot->hex, k + 9, QS_HASH_HEX_LEN);
+    slot->ts = ts;
+}
+
 static int on_record(void *user, const struct qs_output *out)
 {
     struct input *in = user;
     struct app *a = in->app;
     struct deferred *d = &a->defer;
     int own;
-    int64_t ts = entry_ts(a, out->ts, out->ts_len, &own);
+    int64_t ts;
     a->st.records++;
+    if (entry_ts(a, PUSH_STREAM_CONSOLE, out->ts, out->ts_len, &ts, &own)) {
+        a->st.old += 1 + (in->kind == PUSH_IN_SPLIT && out->query); /* withheld entries */
+        a->batch.end_offset[in->idx] = in->tail.base + out->end_offset;
+        a->batch.has_offset[in->idx] = 1;
+        return 0;
+    }
     if (!own && !a->cfg.read_time && !out->query && !a->batch.last_ts[PUSH_STREAM_CONSOLE] &&
         d->n < DEFER_MAX && d->buf.len + out->console_len <= DEFER_BYTES) {
         if (push_buf_put(&d->buf, out->console, out->console_len))
@@ -352,9 +558,8 @@ static int on_record(void *user, const struct qs_output *out)
         d->end_offset = in->tail.base + out->end_offset;
         return 0;
     }
-    /* Later in the stream, a record without a time goes just after the previous entry. */
-    if (!own && !a->cfg.read_time && a->batch.last_ts[PUSH_STREAM_CONSOLE])
-        ts = a->batch.last_ts[PUSH_STREAM_CONSOLE] + 1;
+    if (a->hashes && own)
+        hash_remember(a, out->console, out->console_len, ts);
     if (defer_flush(a, ts) ||
         add_entry(a, PUSH_STREAM_CONSOLE, ts, out->console, out->console_len) ||
         (in->kind == PUSH_IN_SPLIT && out->query &&
@@ -368,13 +573,42 @@ fail:
     return 1;
 }
 
-/* query.log: each line is one entry, stamped with the read time. */
+/* A query.log record's time: its "ts" key (qsplit split --fields ts, the appender's
+ * <fields>ts</fields>), which is the time of the console record that carries its QHash;
+ * else that console record's time when it was read before (split files written without
+ * ts); else the stream's previous entry's, or the read time for the first. A key name in
+ * query.log's flat JSON cannot be mistaken: inside a string every '"' is escaped. */
+static int query_ts(struct app *a, const char *p, size_t len, int64_t *ts)
+{
+    const char *k = memmem(p, len, "\"ts\":\"", 6), *e;
+    int own;
+    if (k && (e = memchr(k + 6, '"', (size_t)(p + len - (k + 6)))))
+        return entry_ts(a, PUSH_STREAM_QUERY, k + 6, (size_t)(e - (k + 6)), ts, &own);
+    if (a->hashes && len > 10 + QS_HASH_HEX_LEN && !memcmp(p, "{\"QHash\":\"", 10)) {
+        unsigned long h = strtoul(
+            (char[9]){p[10], p[11], p[12], p[13], p[14], p[15], p[16], p[17], 0}, NULL, 16);
+        struct hash_slot *slot = &a->hashes[h % HASH_SLOTS];
+        if (slot->ts && !memcmp(slot->hex, p + 10, QS_HASH_HEX_LEN)) {
+            *ts = slot->ts;
+            return 0;
+        }
+    }
+    if (!a->nots_warned++)
+        push_log("query.log records without \"ts\": stamped as read (write query.log with "
+                 "qsplit split --fields ts, or the appender's <fields>ts</fields>, to place "
+                 "each statement at the time of its console record)");
+    return entry_ts(a, PUSH_STREAM_QUERY, NULL, 0, ts, &own);
+}
+
+/* query.log: each line is one entry. */
 static int query_line(struct input *in, const char *p, size_t len, uint64_t end)
 {
     struct app *a = in->app;
+    int64_t ts;
     a->st.records++;
-    int own;
-    if (add_entry(a, PUSH_STREAM_QUERY, entry_ts(a, NULL, 0, &own), p, len))
+    if (query_ts(a, p, len, &ts))
+        a->st.old++; /* withheld: Loki would refuse it */
+    else if (add_entry(a, PUSH_STREAM_QUERY, ts, p, len))
         return -1;
     a->batch.end_offset[in->idx] = end;
     a->batch.has_offset[in->idx] = 1;
@@ -555,6 +789,11 @@ static int setup(struct app *a)
         qs_config_set_builtin_detectors(a->qcfg, 0);
     if (push_positions_load(&a->pos, c->positions_file))
         return -1;
+    /* Timestamps go on from where the acknowledged entries left them. */
+    memcpy(a->batch.last_ts, a->pos.last_ts, sizeof a->batch.last_ts);
+    a->batch.proto = c->proto;
+    if (c->ninputs == 2 && !(a->hashes = calloc(HASH_SLOTS, sizeof *a->hashes)))
+        return -1;
     if (push_http_new(&a->http, c)) {
         push_err("cannot set up the HTTP client");
         return -1;
@@ -623,6 +862,7 @@ int main(int argc, char **argv)
             failed = 1;
             break;
         }
+        throttle_report(a, 0);
         if (a->cfg.once && all_end)
             break;
         if (a->cfg.stats_interval_ms && push_now_ms() >= next_stats) {
@@ -640,6 +880,7 @@ int main(int argc, char **argv)
         if (!failed)
             failed = defer_flush(a, push_wall_ns()) || send_batch(a);
     }
+    throttle_report(a, 1);
     if (stop_signal)
         push_log("stopped by signal %d", (int)stop_signal);
     print_stats(a, "final");
@@ -657,6 +898,7 @@ out:
     push_batch_free(&a->batch);
     push_buf_free(&a->defer.buf);
     push_positions_free(&a->pos);
+    free(a->hashes);
     push_http_free(&a->http);
     qs_config_free(&a->qcfg);
     push_config_free(&a->cfg);

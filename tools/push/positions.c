@@ -74,7 +74,9 @@ static int u64(const char *s, uint64_t *out)
 /* positions:
  *   /var/log/app/console.log: {offset: "123", dev: "2049", inode: "1234", head_len: "1024",
  *                              head_crc: "305419896"}
- * (files written before head_len/head_crc existed load with 0, 0: no head check) */
+ * last_ts: {console: "1716650000000000001", query: "…"}
+ * (files written before head_len/head_crc existed load with 0, 0: no head check; before
+ * last_ts, with 0: the first entries after the restart are stamped as read) */
 int push_positions_load(struct push_positions *ps, const char *file)
 {
     FILE *f = fopen(file, "rb");
@@ -107,6 +109,25 @@ int push_positions_load(struct push_positions *ps, const char *file)
          p < root->data.mapping.pairs.top; p++) {
         const char *k = scalar(&doc, yaml_document_get_node(&doc, p->key));
         yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+        if (k && !strcmp(k, "last_ts")) {
+            if (v->type != YAML_MAPPING_NODE)
+                goto bad;
+            for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
+                 q < v->data.mapping.pairs.top; q++) {
+                const char *sk = scalar(&doc, yaml_document_get_node(&doc, q->key));
+                const char *sv = scalar(&doc, yaml_document_get_node(&doc, q->value));
+                int s = !sk                      ? -1
+                        : !strcmp(sk, "console") ? PUSH_STREAM_CONSOLE
+                        : !strcmp(sk, "query")   ? PUSH_STREAM_QUERY
+                                                 : -1;
+                uint64_t ts;
+                if (s >= 0 && (u64(sv, &ts) || ts > INT64_MAX))
+                    goto bad;
+                if (s >= 0)
+                    ps->last_ts[s] = (int64_t)ts;
+            }
+            continue;
+        }
         if (!k || strcmp(k, "positions"))
             continue;
         if (v->type != YAML_MAPPING_NODE)
@@ -223,6 +244,14 @@ static int encode(const struct push_positions *ps, struct wbuf *w)
              emit_scalar(&em, "head_len", 0) || emit_scalar(&em, hlen, 1) ||
              emit_scalar(&em, "head_crc", 0) || emit_scalar(&em, hcrc, 1) ||
              emit_simple(&em, 4);
+    }
+    rc = rc || emit_simple(&em, 4);
+    static const char *const names[PUSH_NSTREAMS] = {"console", "query"};
+    rc = rc || emit_scalar(&em, "last_ts", 0) || emit_simple(&em, 3);
+    for (int s = 0; !rc && s < PUSH_NSTREAMS; s++) {
+        char ts[24];
+        snprintf(ts, sizeof ts, "%" PRId64, ps->last_ts[s] > 0 ? ps->last_ts[s] : 0);
+        rc = emit_scalar(&em, names[s], 0) || emit_scalar(&em, ts, 1);
     }
     rc = rc || emit_simple(&em, 4) || emit_simple(&em, 4) || emit_simple(&em, 5) ||
          emit_simple(&em, 6) || !yaml_emitter_flush(&em);

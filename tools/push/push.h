@@ -48,6 +48,7 @@ struct push_config {
     size_t batch_size;
     size_t max_entry_size; /* larger entries are cut into pieces of this size */
     int gzip_level;        /* 0: no compression */
+    int proto;             /* client.format: 1 protobuf+snappy, 0 JSON (gzip_level) */
     long backoff_min_ms, backoff_max_ms;
     int max_retries; /* 0: retry for ever (Loki down for hours: we stop reading, not drop) */
     /* labels */
@@ -99,14 +100,25 @@ enum push_stream { PUSH_STREAM_CONSOLE, PUSH_STREAM_QUERY, PUSH_NSTREAMS };
  * protobuf), rounded up so that many short entries cannot push a batch over it. */
 #define PUSH_ENTRY_OVERHEAD 32
 
+/* What is kept of each entry besides its JSON: enough to tell which entries of a push Loki
+ * refused when its 400 names a reason but no count. */
+struct push_entry_meta {
+    size_t start; /* where its JSON begins in values[s] */
+    int64_t ts;   /* its timestamp, ns */
+    size_t dlen;  /* its line's bytes as Loki decodes them (what max_line_size limits) */
+};
+
 /* Entries are encoded as they come in (the JSON of each stream's "values"), so a line is
  * copied once and a batch is never held twice. */
 struct push_batch {
     struct push_buf values[PUSH_NSTREAMS]; /* ["<ns>","<line>"],… */
-    struct push_buf starts[PUSH_NSTREAMS]; /* a size_t per entry: where it begins in values,
-                                              to send a part of the batch */
+    struct push_buf starts[PUSH_NSTREAMS]; /* a struct push_entry_meta per entry: where it
+                                              begins in values (to send a part of the batch),
+                                              its time and decoded size (to tell which
+                                              entries a 400 refused) */
     size_t n[PUSH_NSTREAMS];
     int64_t last_ts[PUSH_NSTREAMS]; /* survives reset: keeps timestamps increasing */
+    int proto; /* entries encoded as protobuf EntryAdapters, not JSON (set before the first) */
     size_t bytes; /* what Loki decodes: line bytes after UTF-8 repair (a bad byte is a
                        3-byte U+FFFD) plus PUSH_ENTRY_OVERHEAD each; batch_size counts this */
     size_t entries;
@@ -124,12 +136,19 @@ int push_batch_add(struct push_batch *b, enum push_stream s, int64_t ts_ns, cons
 void push_batch_reset(struct push_batch *b);
 void push_batch_free(struct push_batch *b);
 
+/* Entry i of stream s. */
+static inline struct push_entry_meta push_entry_meta(const struct push_batch *b, int s,
+                                                     size_t i)
+{
+    struct push_entry_meta m;
+    memcpy(&m, b->starts[s].p + i * sizeof m, sizeof m);
+    return m;
+}
+
 /* Where entry i of stream s begins in b->values[s]. */
 static inline size_t push_entry_start(const struct push_batch *b, int s, size_t i)
 {
-    size_t at;
-    memcpy(&at, b->starts[s].p + i * sizeof at, sizeof at);
-    return at;
+    return push_entry_meta(b, s, i).start;
 }
 
 /* A part of a batch: entries [from, to) of each stream. A push Loki refuses as too large is
@@ -143,6 +162,18 @@ size_t push_part_entries(const struct push_part *p);
  * than two entries. */
 int push_part_halve(const struct push_part *p, struct push_part *lo, struct push_part *hi);
 
+/* ---- cutting a record (cut.c) ---- */
+/* The size of the line Loki decodes from these bytes: each byte of ill-formed UTF-8 is a
+ * 3-byte U+FFFD there. */
+size_t push_decoded_len(const char *p, size_t len);
+/* The longest prefix of p (in bytes, never ending inside a well-formed character) whose
+ * decoded line is at most max bytes (max >= 4: a piece is never empty); *decoded gets its
+ * decoded size. */
+size_t push_cut(const char *p, size_t len, size_t max, size_t *decoded);
+/* Copy p into out (room for the decoded length), each byte of ill-formed UTF-8 replaced by
+ * U+FFFD; returns how many were replaced. */
+size_t push_utf8_repair(const char *p, size_t len, char *out);
+
 /* ---- the body (encode.c) ---- */
 /* Append ["<ts_ns>","<line as a JSON string>"] (with a leading comma when out is not
  * empty). Invalid UTF-8 is replaced, the count added to *repaired. */
@@ -155,7 +186,21 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
                 const struct push_config *c, int gzip_level, char **body, size_t *body_len,
                 size_t *raw_len);
 
+/* ---- the protobuf body (proto.c) ---- */
+/* Append one StreamAdapter.entries field (an EntryAdapter) with the line repaired as Loki
+ * must see it (dlen: its decoded length, push_decoded_len). */
+int push_proto_entry(struct push_buf *out, int64_t ts_ns, const char *line, size_t len,
+                     size_t dlen, uint64_t *repaired);
+/* The snappy-compressed PushRequest of part p; *raw_len is the protobuf size. */
+int push_encode_proto(const struct push_batch *b, const struct push_part *p,
+                      const struct push_config *c, char **body, size_t *body_len,
+                      size_t *raw_len);
+
 /* ---- HTTP (http.c) ---- */
+/* The kinds of body push_http_post sends (its `gzipped` argument). */
+#define PUSH_BODY_JSON 0
+#define PUSH_BODY_GZIP 1  /* JSON, Content-Encoding: gzip */
+#define PUSH_BODY_PROTO 2 /* application/x-protobuf, snappy (Loki's native push) */
 struct push_http;
 struct push_http_result {
     long status;       /* HTTP status, or 0 when the request did not get an answer */
@@ -186,6 +231,23 @@ enum push_verdict {
 enum push_verdict push_http_verdict(const struct push_http_result *r, uint64_t entries,
                                     uint64_t *dropped);
 
+/* Why Loki refused entries, as its metric loki_discarded_samples_total names the reasons
+ * (greater_than_max_sample_age is too_old here). */
+enum push_refusal {
+    PUSH_REFUSED_OTHER,          /* bad labels and the like: the whole push */
+    PUSH_REFUSED_LINE_TOO_LONG,  /* param: the server's max_line_size */
+    PUSH_REFUSED_TOO_OLD,        /* param: the oldest timestamp it accepts (ns), 0 if unsaid */
+    PUSH_REFUSED_TOO_NEW,        /* more than creation_grace_period ahead */
+    PUSH_REFUSED_TOO_FAR_BEHIND, /* the ingester's, with "total ignored: N out of M" */
+    PUSH_REFUSED_OUT_OF_ORDER,   /* the same, for streams with ordered writes */
+    PUSH_NREFUSALS
+};
+/* The reason a 4xx answer names. Loki's distributor stores the valid entries of a push and
+ * answers 400 with only the LAST entry's reason and no count; the ingester adds "total
+ * ignored: N out of M". */
+enum push_refusal push_refusal_reason(const char *answer, int64_t *param);
+const char *push_refusal_name(enum push_refusal r);
+
 /* ---- positions (positions.c) ---- */
 /* The first bytes of a file, up to this many, identify its content: a file truncated and
  * written again past the offset read (logrotate's copytruncate) starts with other bytes. */
@@ -201,6 +263,10 @@ struct push_position {
 struct push_positions {
     struct push_position *p;
     size_t n;
+    /* Each stream's last timestamp when the offsets were acknowledged: the +1 ns that keeps
+     * a stream's entries distinct and in file order starts again from here after a restart,
+     * so a re-sent entry carries exactly its first timestamp (and Loki drops the repeat). */
+    int64_t last_ts[PUSH_NSTREAMS];
 };
 
 /* Load the file (a missing file is an empty set). 0 or -1 (reported). */

@@ -2,6 +2,7 @@
  * Kept apart from the send loop so that it can be fuzzed on its own (fuzz-pushresponse). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "push.h"
 
@@ -38,4 +39,52 @@ enum push_verdict push_http_verdict(const struct push_http_result *r, uint64_t e
      * may already have stored the good entries. */
     *dropped = ignored_count(r->answer, entries);
     return PUSH_VERDICT_REFUSED;
+}
+
+/* "… oldest acceptable timestamp is: 2026-11-21T06:11:38Z" (RFC 3339, UTC, whole seconds
+ * as Loki 2.8 writes it) into ns; 0 when absent or unreadable. */
+static int64_t oldest_acceptable(const char *answer)
+{
+    const char *p = strstr(answer, "oldest acceptable timestamp is: ");
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (!p)
+        return 0;
+    const char *end = strptime(p + 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end)
+        return 0;
+    time_t t = timegm(&tm);
+    return t > 0 ? (int64_t)t * 1000000000 : 0;
+}
+
+enum push_refusal push_refusal_reason(const char *answer, int64_t *param)
+{
+    unsigned long long v;
+    const char *p;
+    *param = 0;
+    /* The ingester's answer: out-of-order entries, counted by Loki itself. */
+    if (strstr(answer, "total ignored: "))
+        return strstr(answer, "too far behind") ? PUSH_REFUSED_TOO_FAR_BEHIND
+                                                : PUSH_REFUSED_OUT_OF_ORDER;
+    /* The distributor's: only the last refused entry's reason, no count. */
+    if ((p = strstr(answer, "Max entry size '")) && sscanf(p + 16, "%llu", &v) == 1 && v > 0 &&
+        v < ((unsigned long long)1 << 40)) {
+        *param = (int64_t)v;
+        return PUSH_REFUSED_LINE_TOO_LONG;
+    }
+    if (strstr(answer, "timestamp too old")) {
+        *param = oldest_acceptable(answer);
+        return PUSH_REFUSED_TOO_OLD;
+    }
+    if (strstr(answer, "timestamp too new"))
+        return PUSH_REFUSED_TOO_NEW;
+    return PUSH_REFUSED_OTHER;
+}
+
+const char *push_refusal_name(enum push_refusal r)
+{
+    static const char *const names[PUSH_NREFUSALS] = {
+        "other", "line_too_long", "too_old", "too_new", "too_far_behind", "out_of_order",
+    };
+    return r < PUSH_NREFUSALS ? names[r] : "other";
 }
