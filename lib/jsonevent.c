@@ -389,3 +389,12 @@ size_t qsp_json_raw_offset(const char *p, size_t n, size_t dec_off)
     }
     return i;
 }
+
+size_t qsp_json_first_line(const char *r, size_t n)
+{
+    const char *nl = memchr(r, '\n', n);
+    if (!nl)
+        return n;
+    size_t k = (size_t)(nl - r);
+    return k && r[k - 1] == '\r' ? k - 1 : k;
+}

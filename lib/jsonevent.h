@@ -26,6 +26,11 @@ struct qsp_json_event {
  * leave the line alone). Linear in n. */
 int qsp_json_event_scan(const char *line, size_t n, struct qsp_json_event *ev);
 
+/* The length of the first line of r[0..n) without its terminator ('\n' or "\r\n"): the
+ * JSON event of a record (a message's line breaks are escaped, so the event is one line;
+ * lines glued to it are no part of it). */
+size_t qsp_json_first_line(const char *r, size_t n);
+
 /* Decode the contents of a JSON string (p[0..n), without quotes) into out, which has room
  * for n bytes (decoding never grows): \" \\ \/ \b \f \n \r \t \uXXXX, a surrogate pair as
  * one character, a lone surrogate as U+FFFD; an unknown or short escape stays as written.

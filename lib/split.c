@@ -382,16 +382,18 @@ static void json_field(struct qs_splitter *s, const char *r, const struct qsp_js
 }
 
 /*
- * A record that is one JSON event (r[0..n), without its final terminator of term bytes):
- * its message is decoded, given to the recognizers with the event's logger, and replaced
- * by its console form, JSON-quoted; every other byte stays. 1 when split (o filled), 0
- * when the record is left as it is (not one JSON object with a string message, no SQL).
+ * A record whose first line is one JSON event (r[0..n), without its final terminator of
+ * term bytes): its message is decoded, given to the recognizers with the event's logger,
+ * and replaced by its console form, JSON-quoted; every other byte stays, and so do the
+ * lines glued after it (a JSON value that is not an event, a stray stack trace). 1 when
+ * split (o filled), 0 when the record is left as it is (the line is not one JSON object
+ * with one string message, or the message holds no SQL).
  */
 static int split_json(struct qs_splitter *s, const char *r, size_t n, size_t term,
                       struct qs_output *o, struct qs_error *err)
 {
     struct qsp_json_event ev;
-    if (!qsp_json_event_scan(r, n, &ev))
+    if (!qsp_json_event_scan(r, qsp_json_first_line(r, n), &ev))
         return 0;
     s->jdec.len = 0;
     if (qsp_buf_reserve(&s->jdec, ev.msg.len + ev.logger.len + ev.thread.len + ev.ts.len + 1))
