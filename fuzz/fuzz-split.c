@@ -29,6 +29,7 @@
 
 #include "fuzz-check.h"
 #include "jsonevent.h"
+#include "layout.h"
 #include "qsplit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -230,10 +231,14 @@ static int on_record(void *user, const struct qs_output *o)
         CHECK(memcmp(o->console + o->console_len - term, src + src_len - term, term) == 0);
         static char hashes[4096 * (QS_HASH_HEX_LEN + 1)];
         struct qsp_json_event ev;
-        int json =
-            src_len && src[0] == '{' &&
-            qsp_json_event_scan((const char *)src,
-                                qsp_json_first_line((const char *)src, src_len - term), &ev);
+        /* as the splitter decides: a record whose first line the grammar takes for a JSON
+         * event */
+        size_t first = qsp_json_first_line((const char *)src, src_len - term);
+        struct qsp_prefix pf;
+        int json = src_len && src[0] == '{' &&
+                   qsp_layout_match((const char *)src, first, &pf, NULL, 0) == 1 &&
+                   pf.layout == QSP_LAYOUT_JSON &&
+                   qsp_json_event_scan((const char *)src, first, &ev);
         size_t nh = json ? check_json(src, src_len, term, &ev, o, hashes, 4096)
                          : tokens(o->console, o->console_len, hashes, 4096);
         CHECK(nh >= 1);
