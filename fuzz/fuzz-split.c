@@ -13,6 +13,10 @@
  *    blanks taken out, its console is a subsequence of the record's input bytes (only
  *    statements were replaced; line breaks may have become blanks) and, when it has a
  *    prefix, begins with the input's first bytes;
+ *  - a record that is one JSON event (qsp_json_event_scan) and was split keeps every byte
+ *    outside its message value; the new value is one JSON string whose decoded text holds
+ *    the tokens and keeps the decoded input message's bytes in order (as above); and when
+ *    jansson reads the input record, it reads the console record too;
  *  - every query.log line parses with qs_query_record_parse, carries the record's QHash
  *    (in order), and (unless redacted or repaired as invalid UTF-8) that QHash is
  *    qs_hasher_qhash of its sql. */
@@ -21,8 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qsplit.h"
+#include <jansson.h>
+
 #include "fuzz-check.h"
+#include "jsonevent.h"
+#include "layout.h"
+#include "qsplit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -163,6 +171,49 @@ static void check_query(struct run *r, const struct qs_output *o, const char *ha
     }
 }
 
+/* A JSON event's split console: only its message value changed, and to a valid JSON
+ * string whose decoded text is the decoded input message with statements replaced. The
+ * tokens found in the decoded message go to hashes; their count is returned. */
+static size_t check_json(const uint8_t *src, size_t src_len, size_t term,
+                         const struct qsp_json_event *ev, const struct qs_output *o,
+                         char *hashes, size_t max)
+{
+    size_t tail = src_len - ev->msg_end; /* after the message value, terminator included */
+    CHECK(o->console_len >= ev->msg_start + tail + 2);
+    CHECK(memcmp(o->console, src, ev->msg_start) == 0);
+    CHECK(memcmp(o->console + o->console_len - tail, src + ev->msg_end, tail) == 0);
+    const char *v = o->console + ev->msg_start;
+    size_t vn = o->console_len - tail - ev->msg_start;
+    json_error_t je;
+    json_t *str = json_loadb(v, vn, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+    CHECK(str != NULL && json_is_string(str));
+    const char *m = json_string_value(str);
+    size_t mn = json_string_length(str);
+    size_t nh = tokens(m, mn, hashes, max);
+    char *in_msg = malloc(ev->msg.len + 1);
+    CHECK(in_msg != NULL);
+    size_t in_n = qsp_json_unescape((const char *)src + ev->msg.off, ev->msg.len, in_msg);
+    /* bytes of invalid UTF-8 became U+FFFD in the console: compare only when there are none */
+    json_t *in_val = json_loadb((const char *)src + ev->msg_start, ev->msg_end - ev->msg_start,
+                                JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+    if (in_val) {
+        json_decref(in_val);
+        size_t line = qsp_json_first_line((const char *)src, src_len - term);
+        json_t *whole = json_loadb((const char *)src, line, 0, &je);
+        if (whole) {
+            json_decref(whole);
+            whole =
+                json_loadb(o->console, line + (o->console_len - tail) - ev->msg_end, 0, &je);
+            CHECK(whole != NULL && json_is_object(whole));
+            json_decref(whole);
+        }
+        CHECK(kept_in_order(m, mn, (const uint8_t *)in_msg, in_n, hashes, nh));
+    }
+    json_decref(str);
+    free(in_msg);
+    return nh;
+}
+
 static int on_record(void *user, const struct qs_output *o)
 {
     struct run *r = user;
@@ -179,7 +230,17 @@ static int on_record(void *user, const struct qs_output *o)
         CHECK(o->console_len >= term + QS_HASH_HEX_LEN + 10);
         CHECK(memcmp(o->console + o->console_len - term, src + src_len - term, term) == 0);
         static char hashes[4096 * (QS_HASH_HEX_LEN + 1)];
-        size_t nh = tokens(o->console, o->console_len, hashes, 4096);
+        struct qsp_json_event ev;
+        /* as the splitter decides: a record whose first line the grammar takes for a JSON
+         * event */
+        size_t first = qsp_json_first_line((const char *)src, src_len - term);
+        struct qsp_prefix pf;
+        int json = src_len && src[0] == '{' &&
+                   qsp_layout_match((const char *)src, first, &pf, NULL, 0) == 1 &&
+                   pf.layout == QSP_LAYOUT_JSON &&
+                   qsp_json_event_scan((const char *)src, first, &ev);
+        size_t nh = json ? check_json(src, src_len, term, &ev, o, hashes, 4096)
+                         : tokens(o->console, o->console_len, hashes, 4096);
         CHECK(nh >= 1);
         /* the first token is the record's QHash (a token-like text before it in the
          * input would be matched first, so look for it among them) */
@@ -187,7 +248,8 @@ static int on_record(void *user, const struct qs_output *o)
         for (size_t t = 0; t < nh && !found; t++)
             found = strcmp(hashes + t * (QS_HASH_HEX_LEN + 1), o->qhash) == 0;
         CHECK(found);
-        CHECK(kept_in_order(o->console, o->console_len, src, src_len, hashes, nh));
+        if (!json)
+            CHECK(kept_in_order(o->console, o->console_len, src, src_len, hashes, nh));
         if (o->query)
             check_query(r, o, hashes, nh);
         else

@@ -2,11 +2,13 @@
  * the layout its first line matched, the fields read from it, and which recognizer took
  * the message, or why none did. Slow path: it builds its own match state on each call. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "config.h"
 #include "error.h"
+#include "jsonevent.h"
 
 static int ws(char c)
 {
@@ -52,6 +54,57 @@ static int looks_like_sql(const char *m, size_t n)
     return word_at(m, n, &j, "set");
 }
 
+/* A JSON event, as split.c's split_json takes it: the message decoded and given to the
+ * recognizers with the event's logger. Offsets in *out are of the raw line. */
+static int explain_json(const struct qs_config *cfg, struct qsp_detect_ctx *dc,
+                        const char *record, size_t len, struct qs_explain *out,
+                        struct qs_error *err)
+{
+    size_t term = 0;
+    if (len > 0 && record[len - 1] == '\n')
+        term = (len > 1 && record[len - 2] == '\r') ? 2 : 1;
+    out->msg_off = len - term;
+    struct qsp_json_event ev;
+    if (!qsp_json_event_scan(record, qsp_json_first_line(record, len - term), &ev)) {
+        out->why = "a JSON line that is not one JSON object with one string \"message\": "
+                   "left as it is";
+        return 0;
+    }
+    out->msg_off = ev.msg.off;
+    out->logger_off = ev.logger.off;
+    out->logger_len = ev.logger.len;
+    out->thread_off = ev.thread.off;
+    out->thread_len = ev.thread.len;
+    out->ts_off = ev.ts.off;
+    out->ts_len = ev.ts.len;
+    char *msg = malloc(ev.msg.len + ev.logger.len + 1);
+    if (!msg)
+        return qsp_error(err, QS_ENOMEM, "qs_config_explain: out of memory");
+    size_t mn = qsp_json_unescape(record + ev.msg.off, ev.msg.len, msg);
+    char *logger = msg + mn;
+    size_t ln = qsp_json_unescape(record + ev.logger.off, ev.logger.len, logger);
+    struct qsp_sql_span sp;
+    int rc = qsp_detect(cfg->detector, dc, logger, ln, msg, mn, &sp);
+    if (rc < 0) {
+        qsp_error(err, rc, "SQL detection failed");
+    } else if (rc == 0) {
+        out->why = looks_like_sql(msg, mn) ? "a JSON event whose message looks like SQL, but "
+                                             "no recognizer knows it: --sql-logger LOGGER or "
+                                             "--sql-regex"
+                                           : "a JSON event: no recognizer found SQL in its "
+                                             "message";
+    } else {
+        const char *m = record + ev.msg.off;
+        size_t from = qsp_json_raw_offset(m, ev.msg.len, sp.sql_off);
+        snprintf(out->recognizer, sizeof out->recognizer, "%s", qsp_sql_kind_name(sp.kind));
+        out->keep_len = ev.msg.off + qsp_json_raw_offset(m, ev.msg.len, sp.keep_len);
+        out->sql_off = ev.msg.off + from;
+        out->sql_len = qsp_json_raw_offset(m, ev.msg.len, sp.sql_off + sp.sql_len) - from;
+    }
+    free(msg);
+    return rc;
+}
+
 int qs_config_explain(const struct qs_config *cfg, const char *record, size_t len,
                       struct qs_explain *out, struct qs_error *err)
 {
@@ -93,16 +146,14 @@ int qs_config_explain(const struct qs_config *cfg, const char *record, size_t le
     out->thread_len = pf.thread_len;
     out->logger_off = pf.logger_off;
     out->logger_len = pf.logger_len;
-    if (pf.layout == QSP_LAYOUT_JSON) {
-        out->msg_off = pf.msg_off;
-        out->why = "a JSON event: its fields are not split; the line stays as it is";
-        rc = 0;
-        goto done;
-    }
     if (len > cfg->max_record) {
         out->msg_off = pf.msg_off;
         out->why = "over --max-record: passed through unsplit";
         rc = 0;
+        goto done;
+    }
+    if (pf.layout == QSP_LAYOUT_JSON) {
+        rc = explain_json(cfg, dc, record, len, out, err);
         goto done;
     }
     /* As the splitter does: the message runs to the record's final line terminator. */

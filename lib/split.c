@@ -5,6 +5,7 @@
  * begins (or at finish/flush), so the output never depends on how the input was chunked.
  * A record that grows past the size limit is streamed out unsplit (QS_OUT_PARTIAL pieces)
  * so memory stays bounded whatever the input. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -16,6 +17,8 @@
 #include "detect-int.h"
 #include "error.h"
 #include "hash.h"
+#include "jsonevent.h"
+#include "layout.h"
 #include "querylog.h"
 #include "seen.h"
 
@@ -44,6 +47,8 @@ struct qs_splitter {
     struct qsp_buf console, query, fp;
     struct qsp_buf hexes; /* the QHashes of the current record, 33 bytes each */
     struct qsp_buf clean; /* a statement without its ANSI colours (Hibernate highlight_sql) */
+    struct qsp_buf jdec;  /* a JSON event's message, logger, thread, ts: decoded */
+    struct qsp_buf jline; /* a JSON event's console line */
     struct qs_stats st;
     int finished;
     int failed; /* sticky: the first error stops the splitter */
@@ -104,6 +109,8 @@ void qs_splitter_free(struct qs_splitter **sp)
     qsp_buf_free(&s->fp);
     qsp_buf_free(&s->hexes);
     qsp_buf_free(&s->clean);
+    qsp_buf_free(&s->jdec);
+    qsp_buf_free(&s->jline);
     free(s);
     *sp = NULL;
 }
@@ -144,94 +151,17 @@ static int strip_sgr(struct qs_splitter *s, const char **sql, size_t *len)
     return 0;
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9'                     ? c - '0'
-           : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
-                                                    : -1;
-}
-
-static int hex4(const char *p, size_t n, size_t i, unsigned *v)
-{
-    if (i + 4 > n)
-        return 0;
-    unsigned x = 0;
-    for (int k = 0; k < 4; k++) {
-        int h = hexval(p[i + (size_t)k]);
-        if (h < 0)
-            return 0;
-        x = x * 16 + (unsigned)h;
-    }
-    *v = x;
-    return 1;
-}
-
-/* A JSON-escaped statement decoded into s->clean (\" \\ \/ \b \f \n \r \t \uXXXX; a
- * lone surrogate becomes U+FFFD, an unknown escape stays as written). */
+/* A JSON-escaped statement decoded into s->clean (see qsp_json_unescape). */
 static int json_decode(struct qs_splitter *s, const char **sql, size_t *len)
 {
-    const char *p = *sql;
-    size_t n = *len;
-    if (!memchr(p, '\\', n))
+    if (!memchr(*sql, '\\', *len))
         return 0;
     s->clean.len = 0;
-    if (qsp_buf_reserve(&s->clean, n))
+    if (qsp_buf_reserve(&s->clean, *len))
         return QS_ENOMEM;
-    char *o = s->clean.data;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] != '\\' || i + 1 >= n) {
-            o[k++] = p[i];
-            continue;
-        }
-        char c = p[++i];
-        unsigned u, lo;
-        switch (c) {
-        case 'b': o[k++] = '\b'; break;
-        case 'f': o[k++] = '\f'; break;
-        case 'n': o[k++] = '\n'; break;
-        case 'r': o[k++] = '\r'; break;
-        case 't': o[k++] = '\t'; break;
-        case '"':
-        case '\\':
-        case '/': o[k++] = c; break;
-        case 'u':
-            if (!hex4(p, n, i + 1, &u)) {
-                o[k++] = '\\';
-                o[k++] = c;
-                break;
-            }
-            i += 4;
-            if (u >= 0xd800 && u < 0xdc00 && i + 2 < n && p[i + 1] == '\\' &&
-                p[i + 2] == 'u' && hex4(p, n, i + 3, &lo) && lo >= 0xdc00 && lo < 0xe000) {
-                u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-                i += 6;
-            } else if (u >= 0xd800 && u < 0xe000) {
-                u = 0xfffd;
-            }
-            /* UTF-8 of u: at most 4 bytes, never more than the 6 escape bytes it replaces */
-            if (u < 0x80) {
-                o[k++] = (char)u;
-            } else if (u < 0x800) {
-                o[k++] = (char)(0xc0 | u >> 6);
-                o[k++] = (char)(0x80 | (u & 0x3f));
-            } else if (u < 0x10000) {
-                o[k++] = (char)(0xe0 | u >> 12);
-                o[k++] = (char)(0x80 | ((u >> 6) & 0x3f));
-                o[k++] = (char)(0x80 | (u & 0x3f));
-            } else {
-                o[k++] = (char)(0xf0 | u >> 18);
-                o[k++] = (char)(0x80 | ((u >> 12) & 0x3f));
-                o[k++] = (char)(0x80 | ((u >> 6) & 0x3f));
-                o[k++] = (char)(0x80 | (u & 0x3f));
-            }
-            break;
-        default: o[k++] = '\\'; o[k++] = c;
-        }
-    }
-    s->clean.len = k;
+    s->clean.len = qsp_json_unescape(*sql, *len, s->clean.data);
     *sql = s->clean.data;
-    *len = k;
+    *len = s->clean.len;
     return 0;
 }
 
@@ -436,6 +366,72 @@ static const char *held_record(const struct qs_splitter *s, size_t *n)
     return s->view ? s->view : s->rec.data;
 }
 
+/* A field of a JSON event as text: in place, or decoded into s->jdec (reserved by the
+ * caller, so earlier fields stay where they are). */
+static void json_field(struct qs_splitter *s, const char *r, const struct qsp_json_field *f,
+                       const char **p, size_t *n)
+{
+    *p = f->len ? r + f->off : NULL;
+    *n = f->len;
+    if (f->escaped) {
+        char *o = s->jdec.data + s->jdec.len;
+        *n = qsp_json_unescape(r + f->off, f->len, o);
+        *p = o;
+        s->jdec.len += *n;
+    }
+}
+
+/*
+ * A record whose first line is one JSON event (r[0..n), without its final terminator of
+ * term bytes): its message is decoded, given to the recognizers with the event's logger,
+ * and replaced by its console form, JSON-quoted; every other byte stays, and so do the
+ * lines glued after it (a JSON value that is not an event, a stray stack trace). 1 when
+ * split (o filled), 0 when the record is left as it is (the line is not one JSON object
+ * with one string message, or the message holds no SQL).
+ */
+static int split_json(struct qs_splitter *s, const char *r, size_t n, size_t term,
+                      struct qs_output *o, struct qs_error *err)
+{
+    struct qsp_json_event ev;
+    if (!qsp_json_event_scan(r, qsp_json_first_line(r, n), &ev))
+        return 0;
+    s->jdec.len = 0;
+    if (qsp_buf_reserve(&s->jdec, ev.msg.len + ev.logger.len + ev.thread.len + ev.ts.len + 1))
+        return qsp_error(err, QS_ENOMEM, "out of memory decoding a JSON event");
+    struct rec_ctx rctx = {.took_ms = -1};
+    const char *msg;
+    size_t msg_len;
+    json_field(s, r, &ev.msg, &msg, &msg_len);
+    json_field(s, r, &ev.logger, &rctx.logger, &rctx.logger_len);
+    json_field(s, r, &ev.thread, &rctx.thread, &rctx.thread_len);
+    json_field(s, r, &ev.ts, &rctx.ts, &rctx.ts_len);
+    struct qsp_sql_span sp;
+    int rc = qsp_detect(s->cfg->detector, s->dc, rctx.logger ? rctx.logger : "",
+                        rctx.logger_len, msg ? msg : "", msg_len, &sp);
+    if (rc <= 0)
+        return rc < 0 ? qsp_error(err, rc, "SQL detection failed") : 0;
+    rctx.took_ms = sp.took_ms;
+    rc = split_statements(s, "", 0, msg ? msg : "", msg_len, &sp, &rctx, "", 0, err);
+    if (rc)
+        return rc;
+    /* the console form of the message, quoted as jansson would (U+FFFD for bad bytes) */
+    struct qsp_buf *b = &s->jline;
+    size_t qmax = qs_json_quote_bound(s->console.len), qlen = 0;
+    b->len = 0;
+    if (qmax == SIZE_MAX || qsp_buf_reserve(b, ev.msg_start + qmax + (n + term - ev.msg_end)))
+        return qsp_error(err, QS_ENOMEM, "out of memory for a console line");
+    memcpy(b->data, r, ev.msg_start);
+    rc = qs_json_quote(s->console.data, s->console.len, b->data + ev.msg_start, qmax, &qlen,
+                       NULL);
+    if (rc)
+        return qsp_error(err, rc, "quoting a JSON message failed");
+    b->len = ev.msg_start + qlen;
+    qsp_buf_append(b, r + ev.msg_end, n + term - ev.msg_end); /* reserved above */
+    o->console = b->data;
+    o->console_len = b->len;
+    return 1;
+}
+
 /* Emit the held record (split if it carries SQL) and forget it. */
 static int emit_record(struct qs_splitter *s, struct qs_error *err)
 {
@@ -447,7 +443,22 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
     struct qs_output o = {.console = r, .console_len = n, .end_offset = s->rec_start + n};
     s->has_rec = 0;
     s->st.records++;
-    if (s->prefixed || s->rec_start == 0) { /* a pasted log may begin mid-record */
+    if (s->prefixed && s->pf.layout == QSP_LAYOUT_JSON) {
+        size_t term = n > 0 && r[n - 1] == '\n' ? (n > 1 && r[n - 2] == '\r' ? 2 : 1) : 0;
+        int rc = split_json(s, r, n - term, term, &o, err);
+        if (rc < 0)
+            return fail(s, qsp_error(err, rc, "splitting the JSON event at offset %llu",
+                                     (unsigned long long)s->rec_start));
+        if (rc == 1) {
+            o.qhash = s->hexes.data;
+            o.flags = QS_OUT_SQL;
+            if (s->query.len) {
+                o.query = s->query.data;
+                o.query_len = s->query.len;
+            }
+            s->st.sql_records++;
+        }
+    } else if (s->prefixed || s->rec_start == 0) { /* a pasted log may begin mid-record */
         const struct qsp_prefix *pf = &s->pf;
         if (pf->ts_len) {
             o.ts = r + pf->ts_off;

@@ -490,10 +490,17 @@ static void test_explain(void)
     CHECK_INT(x.msg_off, 0);
     CHECK_STR(x.recognizer, "hibernate");
     CHECK_MEM(r + x.sql_off, x.sql_len, "select a from b", 15);
-    r = "{\"message\":\"==>  Preparing: select 1\",\"level\":\"DEBUG\"}\n";
+    /* a JSON event: its message is read decoded; offsets are of the raw line */
+    r = "{\"message\":\"==>  Preparing: select \\\"a\\\" from t\",\"level\":\"DEBUG\"}\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 1);
+    CHECK_STR(x.layout, "json");
+    CHECK_STR(x.recognizer, "mybatis");
+    CHECK_INT(x.msg_off, 12);
+    CHECK_MEM(r + x.sql_off, x.sql_len, "select \\\"a\\\" from t", 19);
+    r = "{\"message\":\"==>  Preparing: select 1\",\"level\":\"DEBUG\",}\n";
     CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
     CHECK_STR(x.layout, "json");
-    CHECK(strstr(x.why, "JSON") != NULL);
+    CHECK(strstr(x.why, "not one JSON object") != NULL);
     r = "\tat a.B.c(B.java:1)\n";
     CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
     CHECK_STR(x.layout, "");

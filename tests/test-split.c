@@ -662,6 +662,114 @@ static void test_option_table(void)
     qs_config_free(&cfg);
 }
 
+/* One-line JSON events: the message is split inside, decoded; every other byte stays, and
+ * anything that is not one JSON object with one string message passes as it is. */
+static const char json_in[] =
+    "{\"@timestamp\":\"2025-12-26T11:55:43.8+01:00\",\"message\":\"\\r\\n    select\\r\\n"
+    "        u.id \\r\\n    from\\r\\n        users u \\r\\n    where\\r\\n        "
+    "u.name='\\ud83d\\ude00\\ud800\\u0041\\/x'\",\"logger_name\":\"org.hibernate.SQL\","
+    "\"thread_name\":\"main\",\"level\":\"DEBUG\"}\n"
+    "{\"sequenceNumber\":2,\"timestamp\":1780665436218,\"level\":\"DEBUG\",\"threadName\":"
+    "\"main\",\"loggerName\":\"c.e.UserMapper.selectById\",\"mdc\": {},\"message\":\"==>  "
+    "Preparing: SELECT \\\"a\\\" FROM t WHERE x = ?\",\"throwable\":null}\r\n"
+    "{\"@timestamp\":\"2024-07-30T08:41:10Z\",\"log\":{\"level\":\"DEBUG\",\"logger\":"
+    "\"org.hibernate.SQL\"},\"message\":\"select 1 from dual\",\"ecs.version\":\"8.11\"}\n"
+    "{\"log.level\":\"DEBUG\",\"log.logger\":\"c.e.M\",\"message\":\"==>  Preparing: "
+    "select ? \\u00e9 \xff\" , \"n\": [1, -2.5e3, true, {\"a\": null}] }\n"
+    "{\"level\":\"DEBUG\",\"message\":\"==>  Preparing: select 2\",}\n"
+    "{\"level\":\"DEBUG\",\"message\":{\"m\":\"==>  Preparing: select 3\"}}\n"
+    "{\"level\":\"DEBUG\",\"message\":\"==>  Preparing: select 4\",\"message\":\"x\"}\n"
+    "{\"level\":\"ERROR\",\"message\":\"boom\",\"stack_trace\":\"==>  Preparing: select 5\"}\n"
+    "{\"level\":\"DEBUG\",\"message\":\"==>  Preparing: select 6\\q\"}\n"
+    "{\"level\":\"DEBUG\",\"message\":\"==>  Preparing: select 7\"}\n  at x\n";
+
+static const char json_out[] =
+    "{\"@timestamp\":\"2025-12-26T11:55:43.8+01:00\",\"message\":\"\\\"QHash\\\":\\\"%s\\\"\","
+    "\"logger_name\":\"org.hibernate.SQL\",\"thread_name\":\"main\",\"level\":\"DEBUG\"}\n"
+    "{\"sequenceNumber\":2,\"timestamp\":1780665436218,\"level\":\"DEBUG\",\"threadName\":"
+    "\"main\",\"loggerName\":\"c.e.UserMapper.selectById\",\"mdc\": {},\"message\":\"==>  "
+    "Preparing: \\\"QHash\\\":\\\"%s\\\"\",\"throwable\":null}\r\n"
+    "{\"@timestamp\":\"2024-07-30T08:41:10Z\",\"log\":{\"level\":\"DEBUG\",\"logger\":"
+    "\"org.hibernate.SQL\"},\"message\":\"\\\"QHash\\\":\\\"%s\\\"\",\"ecs.version\":\"8.11\"}"
+    "\n"
+    "{\"log.level\":\"DEBUG\",\"log.logger\":\"c.e.M\",\"message\":\"==>  Preparing: "
+    "\\\"QHash\\\":\\\"%s\\\"\" , \"n\": [1, -2.5e3, true, {\"a\": null}] }\n";
+
+static void test_json(void)
+{
+    struct qs_config *cfg = NULL;
+    CHECK_INT(qs_config_new(&cfg, NULL), 0);
+    CHECK_INT(qs_config_set_flags(cfg, QS_FIELD_LOGGER | QS_FIELD_THREAD), 0);
+    struct capture c;
+    CHECK_INT(run(cfg, json_in, sizeof json_in - 1, 0, &c), 0);
+    /* decoded: a surrogate pair is one character, a lone one U+FFFD, invalid UTF-8 as in
+     * a text log (query.log repairs it) */
+    static const char *const sqls[] = {
+        "select\r\n        u.id \r\n    from\r\n        users u \r\n    where\r\n        "
+        "u.name='\xf0\x9f\x98\x80\xef\xbf\xbd"
+        "A/x'",
+        "SELECT \"a\" FROM t WHERE x = ?", "select 1 from dual", "select ? \xc3\xa9 \xff"};
+    char h[4][33];
+    for (int i = 0; i < 4; i++)
+        hex_of(sqls[i], h[i]);
+    char want[4096];
+    int wn = snprintf(want, sizeof want, json_out, h[0], h[1], h[2], h[3]);
+    /* the rest passes as it is: a trailing comma, a message that is an object or given
+     * twice, SQL outside the message, a bad escape */
+    const char *rest =
+        strstr(json_in, "{\"level\":\"DEBUG\",\"message\":\"==>  Preparing: select 2");
+    const char *last =
+        strstr(json_in, "{\"level\":\"DEBUG\",\"message\":\"==>  Preparing: select 7");
+    char h7[33];
+    hex_of("select 7", h7);
+    /* ... and the lines glued to an event stay after it */
+    snprintf(want + wn, sizeof want - (size_t)wn,
+             "%.*s{\"level\":\"DEBUG\",\"message\":\"==>  Preparing: "
+             "\\\"QHash\\\":\\\"%s\\\"\"}\n  at x\n",
+             (int)(last - rest), rest, h7);
+    CHECK_STR(c.console, want);
+    if (strcmp(c.console, want) != 0)
+        fprintf(stderr, "console:\n%s\nwanted:\n%s\n", c.console, want);
+    const char *q = c.query;
+    for (int i = 0; i < 4 && q; i++) {
+        const char *nl = strchr(q, '\n');
+        CHECK(nl != NULL);
+        if (!nl)
+            break;
+        char qh[33], sql[256];
+        size_t n = 0;
+        CHECK_INT(qs_query_record_parse(q, (size_t)(nl - q + 1), qh, sql, sizeof sql, &n), 0);
+        CHECK_STR(qh, h[i]);
+        if (i < 3)
+            CHECK_MEM(sql, n, sqls[i], strlen(sqls[i]));
+        q = nl + 1;
+    }
+    CHECK(strstr(c.query, "\"thread\":\"main\",\"logger\":\"org.hibernate.SQL\"}") != NULL);
+    CHECK(strstr(c.query, "\"logger\":\"c.e.UserMapper.selectById\"}") != NULL);
+    capture_free(&c);
+    test_chunking(cfg, json_in, sizeof json_in - 1);
+    /* over --max-record, a JSON event passes unsplit like any record */
+    CHECK_INT(qs_config_set_limit(cfg, QS_LIMIT_RECORD_BYTES, 1024), 0);
+    char big[3000];
+    int bn = snprintf(big, sizeof big,
+                      "{\"level\":\"DEBUG\",\"logger\":\"c.e.M\",\"message\":"
+                      "\"==>  Preparing: select '%01500d'\"}\n%s",
+                      0, json_in);
+    CHECK_INT(run(cfg, big, (size_t)bn, 0, &c), 0);
+    CHECK_MEM(c.console, 1560, big, 1560);
+    CHECK(strstr(c.console, "\\\"QHash\\\":") != NULL); /* the next records still split */
+    /* the pieces an oversized record is streamed in depend on the chunks; the bytes not */
+    for (size_t chunk = 1; chunk < 3000; chunk = chunk * 3 + 1) {
+        struct capture part;
+        CHECK_INT(run(cfg, big, (size_t)bn, chunk, &part), 0);
+        CHECK_STR(part.console, c.console);
+        CHECK_STR(part.query, c.query);
+        capture_free(&part);
+    }
+    capture_free(&c);
+    qs_config_free(&cfg);
+}
+
 int main(void)
 {
     struct qs_config *cfg = NULL;
@@ -670,6 +778,7 @@ int main(void)
     test_sample(cfg);
     test_chunking(cfg, sample, sizeof sample - 1);
     test_families();
+    test_json();
     test_option_table();
     const char *src = getenv("QS_SOURCE_ROOT");
     char path[4096];

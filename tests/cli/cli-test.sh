@@ -179,9 +179,12 @@ PY
         '^1605166843960|0|statement|connection 1|url jdbc:h2:mem:|"QHash"'; do
         grep -q -- "$m" so.out || fail "stdout lines: '$m' missing"
     done
-    # A JSON event is a record of its own, never cut by a marker in its message.
-    grep -q -x -F '{"@timestamp":"2021-05-25T18:32:35.710+08:00","message":"==>  Preparing: select 1","logger_name":"c.e.M","level":"DEBUG"}' so.out ||
-        fail "a JSON event changed"
+    # A JSON event is a record of its own, split inside its message; the JSON value glued
+    # after it (not an event) stays as it is.
+    grep -q -x '{"@timestamp":"2021-05-25T18:32:35.710+08:00","message":"==>  Preparing: \\"QHash\\":\\"[0-9a-f]\{32\}\\"","logger_name":"c.e.M","level":"DEBUG"}' so.out ||
+        fail "a JSON event was not split inside its message"
+    grep -q -x -F '{"event":"login","ts":"2021-05-25T18:32:35.710Z"}' so.out ||
+        fail "the JSON value after an event changed"
     printf '{"a":"==>  Preparing: select 1"}\n2021-05-25 18:32:35.710 INFO  c.e.A - x\n' >j.log
     "$Q" split j.log -c j.out -o j.q -q && cmp j.log j.out || fail "leading JSON line changed"
     # A log pasted from the middle of a record: its first line's marker is still found.
@@ -207,6 +210,37 @@ PY
     printf 'x 1\n' | "$Q" split --explain --pattern 'x ' >ex3.out || fail "--explain --pattern"
     grep -q '^  layout     --pattern$' ex3.out || fail "--explain: --pattern layout"
     expect 1 "cannot open" -- "$Q" split --explain missing.log
+    ;;
+json)
+    # One-line JSON events (logstash-logback-encoder, logback 1.5 JsonEncoder, ECS): the SQL
+    # of the message is hashed decoded, the message becomes the console form, every other
+    # byte stays, and the console is still JSON, line for line.
+    printf '%s\n' \
+        '{"@timestamp":"2025-12-26T11:55:43.8+01:00","message":"\r\n    select\r\n        u.id \r\n    from\r\n        users u","logger_name":"org.hibernate.SQL","thread_name":"main","level":"DEBUG","level_value":10000}' \
+        '{"sequenceNumber":2,"timestamp":1780665436218,"level":"DEBUG","threadName":"main","loggerName":"c.e.M","mdc": {},"message":"==>  Preparing: SELECT \"a\" FROM t WHERE x = \u00e9","throwable":null}' \
+        '{"@timestamp":"2024-07-30T08:41:10Z","log.level":"DEBUG","log.logger":"org.hibernate.SQL","message":"select 1","ecs.version":"8.11"}' \
+        '{"level":"DEBUG","message":"==>  Preparing: select 2",}' \
+        '[{"level":"DEBUG","message":"==>  Preparing: select 3"}]' >j.log
+    "$Q" split j.log -c j.out -o j.q -q --fields ts,thread,logger || fail "split"
+    [ "$(wc -l <j.q)" = 3 ] || fail "3 statements expected in query.log: $(cat j.q)"
+    h1=$("$Q" hash "$(printf 'select\r\n        u.id \r\n    from\r\n        users u')")
+    h2=$("$Q" hash 'SELECT "a" FROM t WHERE x = é')
+    grep -q -F "{\"QHash\":\"$h1\",\"sql\":\"select\\r\\n        u.id \\r\\n    from\\r\\n        users u\",\"ts\":\"2025-12-26T11:55:43.8+01:00\",\"thread\":\"main\",\"logger\":\"org.hibernate.SQL\"}" j.q ||
+        fail "query.log: the decoded statement and its fields: $(cat j.q)"
+    grep -q -F "{\"QHash\":\"$h2\",\"sql\":\"SELECT \\\"a\\\" FROM t WHERE x = é\"" j.q || fail "query.log: $(cat j.q)"
+    grep -q -x -F "{\"@timestamp\":\"2025-12-26T11:55:43.8+01:00\",\"message\":\"\\\"QHash\\\":\\\"$h1\\\"\",\"logger_name\":\"org.hibernate.SQL\",\"thread_name\":\"main\",\"level\":\"DEBUG\",\"level_value\":10000}" j.out ||
+        fail "console: the logstash event: $(head -1 j.out)"
+    grep -q -x -F "{\"sequenceNumber\":2,\"timestamp\":1780665436218,\"level\":\"DEBUG\",\"threadName\":\"main\",\"loggerName\":\"c.e.M\",\"mdc\": {},\"message\":\"==>  Preparing: \\\"QHash\\\":\\\"$h2\\\"\",\"throwable\":null}" j.out ||
+        fail "console: the JsonEncoder event: $(sed -n 2p j.out)"
+    tail -n 2 j.out >j.tail.out
+    tail -n 2 j.log | cmp -s - j.tail.out || fail "invalid JSON and an array must pass unchanged"
+    if command -v python3 >/dev/null; then
+        head -n 3 j.out | python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' ||
+            fail "the console is not JSON"
+    fi
+    "$Q" split --explain j.log >je.out || fail "--explain"
+    grep -q '^  split by   hibernate: SQL "select' je.out || fail "--explain: $(cat je.out)"
+    grep -q 'left alone a JSON line that is not one JSON object' je.out || fail "--explain: reason"
     ;;
 *)
     fail "unknown case"
