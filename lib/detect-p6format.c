@@ -129,7 +129,7 @@ int qsp_p6format_new(struct qsp_p6format **out, const char *format, struct qs_er
     qsp_buf_free(&re);
     if (!f->code) {
         free(f);
-        return qsp_error(err, QS_EINVAL, "p6spy format: cannot be compiled (code %d)", ecode);
+        return qsp_error_pcre2(err, ecode, (size_t)eoff, "p6spy format");
     }
     (void)pcre2_jit_compile(f->code, PCRE2_JIT_COMPLETE);
     f->g_took = group(f->code, "took");
