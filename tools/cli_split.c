@@ -64,6 +64,9 @@ static int set_option(struct qs_config *cfg, const char *name, const char *value
     return -1;
 }
 
+/* The command line into cfg and o. Over 80 lines for a reason: one getopt loop, as
+ * zstdcli.c's, where each flag is one case and a core option one line; cut in pieces it
+ * would read worse. Returns 0 or EXIT_USAGE (reported). */
 static int configure(struct qs_config *cfg, int argc, char **argv, struct split_opts *o)
 {
     enum {
