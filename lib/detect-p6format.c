@@ -48,15 +48,40 @@ static int group(const pcre2_code *c, const char *name)
     return g > 0 ? g : 0;
 }
 
-int qsp_p6format_new(struct qsp_p6format **out, const char *format, struct qs_error *err)
+/* A format translated to its pattern, and what the translation learnt on the way. */
+struct p6_translation {
+    struct qsp_buf re; /* the pattern, NUL-terminated */
+    int used[NPH];     /* which placeholders the format holds */
+    int single, order; /* the statement one is single-line; order: 1 prep seen, 2 then sql */
+    size_t lit_b, lit_len; /* the longest literal run, a cheap first test */
+};
+
+/* One placeholder at p (known: k) into t's pattern: its group the first time, a plain
+ * match after. last_ph_end is where the previous placeholder ended. */
+static int translate_placeholder(struct p6_translation *t, size_t k, size_t at,
+                                 size_t last_ph_end)
 {
-    if (!out || !format)
-        return qsp_error(err, QS_EINVAL, "p6spy format: NULL argument");
-    *out = NULL;
-    struct qsp_buf re = {0};
-    int used[NPH] = {0}, rc = 0, single = 0, order = 0; /* order: 1 prep seen, 2 then sql */
-    size_t lit_b = 0, lit_len = 0, cur_b = 0, last_ph_end = 0;
-    rc = qsp_buf_append(&re, "(?s)\\A", 6);
+    /* the prepared and the statement placeholders share a group each */
+    int is_prep = k == 4 || k == 5, is_sql = k == 6 || k == 7;
+    int *used = t->used;
+    int firstuse = !(is_prep ? used[4] || used[5] : is_sql ? used[6] || used[7] : used[k]);
+    if (is_sql && firstuse) {
+        t->single = k == 6;
+        t->order = t->order == 1 && at == last_ph_end + 1 ? 2 : 0;
+    }
+    if (is_prep && firstuse)
+        t->order = 1;
+    used[k] = 1;
+    const char *x = firstuse ? ph[k].first : ph[k].again;
+    return qsp_buf_append(&t->re, x, strlen(x));
+}
+
+/* The format as an anchored pattern: placeholders become groups, everything else is
+ * matched literally. 0, or an error (t->re is the caller's to free either way). */
+static int translate(const char *format, struct p6_translation *t, struct qs_error *err)
+{
+    size_t cur_b = 0, last_ph_end = 0;
+    int rc = qsp_buf_append(&t->re, "(?s)\\A", 6);
     const char *p = format;
     while (!rc && *p) {
         if (p[0] == '%' && p[1] == '(') {
@@ -66,7 +91,6 @@ int qsp_p6format_new(struct qsp_p6format **out, const char *format, struct qs_er
             if (k == NPH) {
                 const char *e = strchr(p, ')');
                 int len = e ? (int)(e - p + 1) : (int)strlen(p);
-                qsp_buf_free(&re);
                 return qsp_error(err, QS_EINVAL,
                                  "p6spy format: unknown placeholder '%.*s' (known: "
                                  "%%(currentTime) %%(executionTime) %%(category) "
@@ -74,20 +98,7 @@ int qsp_p6format_new(struct qsp_p6format **out, const char *format, struct qs_er
                                  "%%(effectiveSql) %%(effectiveSqlSingleLine))",
                                  len > 60 ? 60 : len, p);
             }
-            /* the prepared and the statement placeholders share a group each */
-            int is_prep = k == 4 || k == 5, is_sql = k == 6 || k == 7;
-            int firstuse = !(is_prep  ? used[4] || used[5]
-                             : is_sql ? used[6] || used[7]
-                                      : used[k]);
-            if (is_sql && firstuse) {
-                single = k == 6;
-                order = order == 1 && (size_t)(p - format) == last_ph_end + 1 ? 2 : 0;
-            }
-            if (is_prep && firstuse)
-                order = 1;
-            used[k] = 1;
-            const char *x = firstuse ? ph[k].first : ph[k].again;
-            rc = qsp_buf_append(&re, x, strlen(x));
+            rc = translate_placeholder(t, k, (size_t)(p - format), last_ph_end);
             p += strlen(ph[k].name);
             last_ph_end = (size_t)(p - format);
             cur_b = last_ph_end;
@@ -95,52 +106,62 @@ int qsp_p6format_new(struct qsp_p6format **out, const char *format, struct qs_er
         }
         unsigned char c = (unsigned char)*p;
         if (c < 0x80 && !qsp_is_alpha(c) && !qsp_is_digit(c) && c != ' ')
-            rc = qsp_buf_append(&re, "\\", 1);
+            rc = qsp_buf_append(&t->re, "\\", 1);
         if (!rc)
-            rc = qsp_buf_append(&re, p, 1);
+            rc = qsp_buf_append(&t->re, p, 1);
         p++;
         size_t here = (size_t)(p - format);
-        if (here - cur_b > lit_len) {
-            lit_b = cur_b;
-            lit_len = here - cur_b;
+        if (here - cur_b > t->lit_len) {
+            t->lit_b = cur_b;
+            t->lit_len = here - cur_b;
         }
     }
     if (!rc)
-        rc = qsp_buf_append(&re, "", 1);
-    if (rc) {
-        qsp_buf_free(&re);
+        rc = qsp_buf_append(&t->re, "", 1);
+    if (rc)
         return qsp_error(err, QS_ENOMEM, "p6spy format: out of memory");
-    }
-    if (!(used[4] || used[5] || used[6] || used[7])) {
-        qsp_buf_free(&re);
+    if (!(t->used[4] || t->used[5] || t->used[6] || t->used[7]))
         return qsp_error(err, QS_EINVAL,
                          "p6spy format: no statement placeholder (%%(sql), "
                          "%%(sqlSingleLine), %%(effectiveSql) or %%(effectiveSqlSingleLine))");
+    return 0;
+}
+
+int qsp_p6format_new(struct qsp_p6format **out, const char *format, struct qs_error *err)
+{
+    if (!out || !format)
+        return qsp_error(err, QS_EINVAL, "p6spy format: NULL argument");
+    *out = NULL;
+    struct p6_translation t;
+    memset(&t, 0, sizeof t);
+    int rc = translate(format, &t, err);
+    if (rc) {
+        qsp_buf_free(&t.re);
+        return rc;
     }
     struct qsp_p6format *f = calloc(1, sizeof *f);
     if (!f) {
-        qsp_buf_free(&re);
+        qsp_buf_free(&t.re);
         return qsp_error(err, QS_ENOMEM, "p6spy format: out of memory");
     }
     int ecode;
     PCRE2_SIZE eoff;
     f->code =
-        pcre2_compile((PCRE2_SPTR)re.data, PCRE2_ZERO_TERMINATED, 0, &ecode, &eoff, NULL);
-    qsp_buf_free(&re);
+        pcre2_compile((PCRE2_SPTR)t.re.data, PCRE2_ZERO_TERMINATED, 0, &ecode, &eoff, NULL);
+    qsp_buf_free(&t.re);
     if (!f->code) {
         free(f);
-        return qsp_error(err, QS_EINVAL, "p6spy format: cannot be compiled (code %d)", ecode);
+        return qsp_error_pcre2(err, ecode, (size_t)eoff, "p6spy format");
     }
     (void)pcre2_jit_compile(f->code, PCRE2_JIT_COMPLETE);
     f->g_took = group(f->code, "took");
     f->g_cat = group(f->code, "cat");
     f->g_sql = group(f->code, "sql");
     f->g_prep = group(f->code, "prep");
-    f->single = f->g_sql ? single : (used[4] && !used[5]);
-    f->prep_first = order == 2;
-    if (lit_len > sizeof f->lit)
-        lit_len = sizeof f->lit;
-    memcpy(f->lit, format + lit_b, lit_len);
+    f->single = f->g_sql ? t.single : (t.used[4] && !t.used[5]);
+    f->prep_first = t.order == 2;
+    size_t lit_len = t.lit_len > sizeof f->lit ? sizeof f->lit : t.lit_len;
+    memcpy(f->lit, format + t.lit_b, lit_len);
     f->lit_len = lit_len;
     *out = f;
     return 0;

@@ -385,15 +385,8 @@ int qsp_detector_add_regex(struct qsp_detector *d, const char *pattern, struct q
      * Literal UTF-8 in a pattern still matches byte for byte. */
     pcre2_code *code =
         pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &ecode, &eoff, NULL);
-    if (!code) {
-        PCRE2_UCHAR msg[160];
-        if (pcre2_get_error_message(ecode, msg, sizeof msg) < 0)
-            strcpy((char *)msg, "unknown PCRE2 error");
-        if (ecode == PCRE2_ERROR_NOMEMORY)
-            return qsp_error(err, QS_ENOMEM, "SQL regex: %s", (char *)msg);
-        return qsp_error(err, QS_EPATTERN, "SQL regex: %s at offset %zu", (char *)msg,
-                         (size_t)eoff);
-    }
+    if (!code)
+        return qsp_error_pcre2(err, ecode, (size_t)eoff, "SQL regex");
     int g = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "sql");
     if (g <= 0) {
         pcre2_code_free(code);

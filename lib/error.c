@@ -1,10 +1,13 @@
 /* error.c — stable error codes, their texts, and recording into struct qs_error. */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include "error.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <pcre2.h>
 
 const char *qs_version(void)
 {
@@ -82,4 +85,14 @@ int qsp_error_errno(struct qs_error *err, int sys_errno, const char *fmt, ...)
             snprintf(err->text + n, sizeof err->text - n, ": %s", strerror(sys_errno));
     }
     return code;
+}
+
+int qsp_error_pcre2(struct qs_error *err, int pcre2_code, size_t offset, const char *what)
+{
+    PCRE2_UCHAR msg[160];
+    if (pcre2_get_error_message(pcre2_code, msg, sizeof msg) < 0)
+        strcpy((char *)msg, "unknown PCRE2 error");
+    if (pcre2_code == PCRE2_ERROR_NOMEMORY)
+        return qsp_error(err, QS_ENOMEM, "%s: %s", what, (char *)msg);
+    return qsp_error(err, QS_EPATTERN, "%s: %s at offset %zu", what, (char *)msg, offset);
 }

@@ -1,4 +1,5 @@
-/* querylog.c — query.log records: JSON through jansson, appended with one write(2) each. */
+/* querylog.c — query.log records: JSON by json.c's table (built from jansson's escapes),
+ * appended with one write(2) per batch; jansson parses them back for lookup. */
 #include "querylog.h"
 
 #include <errno.h>
@@ -90,7 +91,7 @@ static int append_string(struct qsp_buf *out, const char *s, size_t len, uint64_
     return 0;
 }
 
-/* `,"key":` then the value; keys are fixed ASCII names, values go through jansson. */
+/* `,"key":` then the value; keys are fixed ASCII names, values go through qs_json_quote. */
 static int append_field(struct qsp_buf *out, const char *key, const char *s, size_t len,
                         uint64_t *invalid)
 {

@@ -1,4 +1,4 @@
-/* querylog.h — encoding one query.log record (jansson). */
+/* querylog.h — encoding one query.log record (through json.c). */
 #ifndef QS_QUERYLOG_H
 #define QS_QUERYLOG_H
 

@@ -102,14 +102,8 @@ int qsp_recpat_new(struct qsp_recpat **out, const char *pattern, struct qs_error
     p->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED, &ecode,
                             &eoff, NULL);
     if (!p->code) {
-        PCRE2_UCHAR msg[160];
-        if (pcre2_get_error_message(ecode, msg, sizeof msg) < 0)
-            strcpy((char *)msg, "unknown PCRE2 error");
         free(p);
-        if (ecode == PCRE2_ERROR_NOMEMORY)
-            return qsp_error(err, QS_ENOMEM, "record pattern: %s", (char *)msg);
-        return qsp_error(err, QS_EPATTERN, "record pattern: %s at offset %zu", (char *)msg,
-                         (size_t)eoff);
+        return qsp_error_pcre2(err, ecode, (size_t)eoff, "record pattern");
     }
     /* JIT is an optimisation only: without it (no JIT support, SELinux execmem denied) the
      * interpreter gives the same results. */

@@ -1,9 +1,10 @@
-/* cli.h — what the qsplit subcommands share: messages, input, buffered output. */
+/* cli.h — what the qsplit subcommands share: messages, input, buffers, split's file I/O. */
 #ifndef QSPLIT_CLI_H
 #define QSPLIT_CLI_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include <qsplit.h>
 
@@ -23,13 +24,27 @@ int cli_dialect(const char *name);
 /* Parse a byte count with an optional K/M/G suffix; 0 on success. */
 int cli_size(const char *s, size_t *out);
 
-/* A buffered output of whole records: flushed by one write(2) per batch. */
+/* The CLI's one growable buffer: lib/buf.c's qsp_buf on this side of the public header.
+ * tools/ include only qsplit.h, and the library exports only qs_ symbols (libqsplit.map),
+ * so qsp_buf cannot be linked from here; this is its twin, not a second design. Start
+ * zeroed; cli_buf_free leaves it zeroed again. Reserve and append return 0 or -1 (out of
+ * memory, the buffer unchanged); they report nothing. */
+struct cli_buf {
+    char *data;
+    size_t len, cap;
+};
+
+int cli_buf_reserve(struct cli_buf *b, size_t extra);
+int cli_buf_append(struct cli_buf *b, const void *data, size_t len);
+void cli_buf_free(struct cli_buf *b);
+
+/* A buffered output of whole records (cli_fileio.c): a cli_buf of fixed capacity, flushed
+ * by one write(2) per batch. */
 struct cli_out {
     int fd;
     const char *name;
     struct qs_querylog *ql; /* when set, batches go through qs_querylog_append */
-    char *buf;
-    size_t len, cap;
+    struct cli_buf b;       /* b.cap is the batch size; it never grows */
     int failed;
 };
 
@@ -38,6 +53,30 @@ int cli_out_init(struct cli_out *o, int fd, const char *name, size_t cap);
 int cli_out_add(struct cli_out *o, const char *data, size_t len);
 int cli_out_flush(struct cli_out *o);
 void cli_out_free(struct cli_out *o);
+
+/* `qsplit split`'s input: opened, and refused when it is a directory (cli_fileio.c). */
+struct cli_input {
+    int fd;           /* 0 for standard input */
+    const char *name; /* for messages: the path, or "(stdin)" */
+    struct stat st;
+};
+
+/* Open path ("-": standard input); 0, or -1 after reporting why. */
+int cli_input_open(struct cli_input *in, const char *path);
+void cli_input_close(struct cli_input *in);
+
+/* Where `qsplit split` writes, and what it shows (cli_split.c fills it from the options). */
+struct cli_split_io {
+    const char *console_path; /* NULL or "-": standard output */
+    const char *query_path;
+    unsigned file_mode; /* of the files created: console and query.log */
+    int quiet, progress;
+};
+
+/* Split in through a splitter on cfg into the console and query.log of io, with the
+ * progress bar and summary io asks for (cli_fileio.c). Returns the exit status. */
+int cli_split_run(const struct qs_config *cfg, struct cli_input *in,
+                  const struct cli_split_io *io);
 
 int cmd_split(int argc, char **argv);
 /* split --explain: read the start of in and tell what the core makes of its records. */

@@ -21,8 +21,8 @@ struct tally {
 };
 
 struct explain_run {
-    uint64_t *ends; /* end offset of each record in the sample */
-    size_t n, cap;
+    struct cli_buf ends; /* the end offset (uint64_t) of each record in the sample */
+    size_t n;
     int failed;
 };
 
@@ -31,18 +31,19 @@ static int on_record(void *user, const struct qs_output *o)
     struct explain_run *r = user;
     if (o->flags & QS_OUT_PARTIAL)
         return 0; /* an oversized record: its closing piece gives its end */
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 1024;
-        uint64_t *e = realloc(r->ends, cap * sizeof *e);
-        if (!e) {
-            r->failed = 1;
-            return 1;
-        }
-        r->ends = e;
-        r->cap = cap;
+    if (cli_buf_append(&r->ends, &o->end_offset, sizeof o->end_offset) != 0) {
+        r->failed = 1;
+        return 1;
     }
-    r->ends[r->n++] = o->end_offset;
+    r->n++;
     return 0;
+}
+
+static uint64_t end_of(const struct explain_run *r, size_t i)
+{
+    uint64_t e;
+    memcpy(&e, r->ends.data + i * sizeof e, sizeof e);
+    return e;
 }
 
 /* Count name in t; returns 1 the first time it is seen. */
@@ -182,7 +183,7 @@ int cli_explain(const struct qs_config *cfg, int in, const char *in_name)
     uint64_t start = 0;
     for (size_t i = 0; i < run.n; i++) {
         const char *rec = buf + start;
-        size_t rlen = (size_t)(run.ends[i] - start);
+        size_t rlen = (size_t)(end_of(&run, i) - start);
         struct qs_explain x;
         int rc = qs_config_explain(cfg, rec, rlen, &x, &err);
         if (rc < 0) {
@@ -199,7 +200,7 @@ int cli_explain(const struct qs_config *cfg, int in, const char *in_name)
             show(i, start, rec, rlen, &x, rc);
             shown++;
         }
-        start = run.ends[i];
+        start = end_of(&run, i);
     }
     printf("\n%s: %s%zu bytes, %zu records, %zu would be split\n", in_name,
            more ? "the first " : "", len, run.n, split);
@@ -212,7 +213,7 @@ int cli_explain(const struct qs_config *cfg, int in, const char *in_name)
     status = 0;
 done:
     qs_splitter_free(&sp);
-    free(run.ends);
+    cli_buf_free(&run.ends);
     free(buf);
     return status;
 }

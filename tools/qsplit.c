@@ -166,29 +166,25 @@ static int lookup_file(const char *path, const char *hash, int *found)
         cli_syserror(errno, "%s: cannot open", path);
         return -1;
     }
-    char *line = NULL, *sql = NULL;
-    size_t cap = 0, sql_cap = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    struct cli_buf sql = {0}; /* the decoded statement: never longer than its line */
     ssize_t n;
     int rc = 0;
     while (!*found && (n = getline(&line, &cap, f)) > 0) {
         /* Parse only lines that mention the hash: query logs run to gigabytes. */
         if (!memmem(line, (size_t)n, hash, QS_HASH_HEX_LEN))
             continue;
-        if (sql_cap < (size_t)n) {
-            free(sql);
-            sql_cap = (size_t)n;
-            sql = malloc(sql_cap);
-            if (!sql) {
-                cli_error("out of memory");
-                rc = -1;
-                break;
-            }
+        if (cli_buf_reserve(&sql, (size_t)n) != 0) {
+            cli_error("out of memory");
+            rc = -1;
+            break;
         }
         char qh[QS_HASH_HEX_LEN + 1];
         size_t len = 0;
-        if (qs_query_record_parse(line, (size_t)n, qh, sql, sql_cap, &len) == 0 &&
+        if (qs_query_record_parse(line, (size_t)n, qh, sql.data, sql.cap, &len) == 0 &&
             memcmp(qh, hash, QS_HASH_HEX_LEN) == 0) {
-            fwrite(sql, 1, len, stdout);
+            fwrite(sql.data, 1, len, stdout);
             fputc('\n', stdout);
             *found = 1;
         }
@@ -198,7 +194,7 @@ static int lookup_file(const char *path, const char *hash, int *found)
         rc = -1;
     }
     free(line);
-    free(sql);
+    cli_buf_free(&sql);
     if (!is_stdin)
         fclose(f);
     return rc;
