@@ -66,7 +66,9 @@ struct push_config {
     long poll_ms;
     long multiline_wait_ms;
     char *record_pattern; /* optional record-start regex for the core */
-    int once;             /* read the files to their end, ship, and exit */
+    char **split_opts;    /* split_options: name, value, name, value… (the core's options) */
+    int nsplit_opts;
+    int once; /* read the files to their end, ship, and exit */
     long stats_interval_ms;
 };
 

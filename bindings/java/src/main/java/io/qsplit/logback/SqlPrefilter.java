@@ -2,64 +2,59 @@ package io.qsplit.logback;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * A cheap test that an event certainly carries no SQL by the core's rules (lib/detect.c),
- * so that such events skip the UTF-8 copy and the native call. It never decides that
- * something IS SQL: when it answers true, the C core decides.
+ * A cheap test that an event certainly carries no SQL, so that such events skip the UTF-8
+ * copy and the native call. It never decides that something IS SQL: when it answers true,
+ * the C core decides.
  *
- * <p>Each test is a necessary condition of one of the core's recognizers:
- * <ul>
- * <li>a configured SQL logger: the same exact/prefix match on the logger name;
- * <li>a literal marker: the message contains it (the marker's regex is that literal followed
- * by at least one character);
- * <li>any other configured regex: always passes (a regex may match anything);
- * <li>MyBatis needs {@code "Preparing: "} or {@code "Executing: "}, boundSql {@code "oundSql"},
- * datasource-proxy {@code "Time:"}, MyBatis-Plus's p6spy formatter {@code "Execute SQL"},
- * log4jdbc's timing {@code " msec}"}; every p6spy shape needs a {@code '|'} and, unless the
- * logger is {@code p6spy}, a message starting with a digit or {@code '#'}, or holding
- * {@code "connection"}; Hibernate's and log4jdbc's loggers, events without a logger and
- * messages opening with a blank (format_sql) always pass.
- * </ul>
- * The core matches UTF-8 bytes, where a lone surrogate of a Java string became '?'. None of
- * the built-in needles contain '?'; a configured logger or marker whose UTF-8 holds a '?'
- * makes the filter pass everything, so a byte match the string test would miss cannot
- * exist. Immutable: shared by all logging threads.
+ * <p>It holds no rule of its own: the rules are the core's quick test
+ * ({@code qs_config_quick_rule}), read once from the configuration when the appender starts
+ * (the recognizers' needles, the configured loggers, the configured regexes' literal
+ * starts). The core's unit test proves them a necessary condition of finding SQL. An event
+ * passes when every term of one rule holds. The core's texts are UTF-8 without '?', so a
+ * test on a Java String (where a lone surrogate becomes '?' in the core's bytes) answers as
+ * the core's on bytes. Immutable: shared by all logging threads.
  */
 final class SqlPrefilter {
-    private final String[] exactLoggers;
-    private final String[] prefixLoggers;
-    private final String[] markers;
-    private final boolean builtin;
+    // The core's QS_QUICK_* (lib/include/qsplit.h).
+    static final int ANY = 0;
+    static final int NO_LOGGER = 1;
+    static final int LOGGER_IS = 2;
+    static final int LOGGER_STARTS = 3;
+    static final int LOGGER_ENDS = 4;
+    static final int MSG_HAS = 5;
+    static final int MSG_FIRST = 6;
+
+    /** rules[i] is the terms of rule i: tests[i][j] on texts[i][j]. */
+    private final int[][] tests;
+    private final String[][] texts;
     private final boolean passAll;
 
-    SqlPrefilter(List<String> sqlLoggers, List<String> literalMarkers, boolean otherRegexes,
-        boolean builtin) {
-        List<String> exact = new ArrayList<>(), prefix = new ArrayList<>();
-        boolean all = otherRegexes;
-        for (String l : sqlLoggers) {
-            all |= hasQuestionMarkInUtf8(l);
-            if (l.endsWith("*"))
-                prefix.add(l.substring(0, l.length() - 1));
-            else
-                exact.add(l);
+    /** From the core's encoding (SplitConfig.quickRules). */
+    SqlPrefilter(byte[][] terms) {
+        List<int[]> ts = new ArrayList<>();
+        List<String[]> xs = new ArrayList<>();
+        List<Integer> t = new ArrayList<>();
+        List<String> x = new ArrayList<>();
+        boolean all = false;
+        for (byte[] term : terms) {
+            int test = term[0];
+            all |= test == ANY || test > MSG_FIRST; // unknown to this version: never filter
+            t.add(test);
+            x.add(new String(term, 2, term.length - 2, StandardCharsets.UTF_8));
+            if (term[1] != 0) {
+                ts.add(t.stream().mapToInt(Integer::intValue).toArray());
+                xs.add(x.toArray(new String[0]));
+                t.clear();
+                x.clear();
+            }
         }
-        for (String m : literalMarkers)
-            all |= hasQuestionMarkInUtf8(m);
-        this.exactLoggers = exact.toArray(new String[0]);
-        this.prefixLoggers = prefix.toArray(new String[0]);
-        this.markers = literalMarkers.toArray(new String[0]);
-        this.builtin = builtin;
+        this.tests = ts.toArray(new int[0][]);
+        this.texts = xs.toArray(new String[0][]);
         this.passAll = all;
-    }
-
-    private static boolean hasQuestionMarkInUtf8(String s) {
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            if (b == '?')
-                return true;
-        }
-        return false;
     }
 
     /** False only when the core would certainly find no SQL in this event. */
@@ -67,37 +62,50 @@ final class SqlPrefilter {
         if (passAll)
             return true;
         String lg = logger == null ? "" : logger;
-        for (String l : exactLoggers) {
-            if (lg.equals(l))
+        for (int i = 0; i < tests.length; i++) {
+            if (holds(tests[i], texts[i], lg, message))
                 return true;
         }
-        for (String p : prefixLoggers) {
-            if (lg.startsWith(p))
-                return true;
+        return false;
+    }
+
+    private static boolean holds(int[] tests, String[] texts, String lg, String m) {
+        for (int j = 0; j < tests.length; j++) {
+            String s = texts[j];
+            boolean ok;
+            switch (tests[j]) {
+            case NO_LOGGER:
+                ok = lg.isEmpty();
+                break;
+            case LOGGER_IS:
+                ok = lg.equals(s);
+                break;
+            case LOGGER_STARTS:
+                ok = lg.startsWith(s);
+                break;
+            case LOGGER_ENDS:
+                ok = lg.endsWith(s);
+                break;
+            case MSG_HAS:
+                ok = s.length() == 1 ? m.indexOf(s.charAt(0)) >= 0 : m.contains(s);
+                break;
+            case MSG_FIRST:
+                ok = !m.isEmpty() && s.indexOf(m.charAt(0)) >= 0;
+                break;
+            default:
+                ok = true;
+            }
+            if (!ok)
+                return false;
         }
-        for (String m : markers) {
-            if (message.contains(m))
-                return true;
-        }
-        if (!builtin || message.isEmpty())
-            return false;
-        // Loggers whose every message the core reads: Hibernate's, log4jdbc's; and events
-        // without a logger (a framework's stdout line).
-        if (lg.isEmpty() || lg.equals("SQL") || lg.endsWith(".SQL") || lg.endsWith("SQL_SLOW")
-            || lg.endsWith("sqlonly") || lg.endsWith("sqltiming") || lg.endsWith("jdbc.audit")
-            || lg.endsWith("log4jdbc.log4j2"))
-            return true;
-        char c = message.charAt(0);
-        // format_sql's layout (a line break, an indented statement) from any logger
-        if (c == '\n' || c == '\r' || c == ' ' || c == '\t')
-            return true;
-        if (message.contains("Preparing: ") || message.contains("Executing: ")
-            || message.contains("oundSql") || message.contains("Time:")
-            || message.contains("Execute SQL") || message.contains(" msec}"))
-            return true;
-        if (message.indexOf('|') < 0)
-            return false;
-        return (c >= '0' && c <= '9') || c == '#' || lg.equals("p6spy")
-            || message.contains("connection");
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < tests.length; i++)
+            sb.append(Arrays.toString(tests[i])).append(Arrays.toString(texts[i])).append(' ');
+        return sb.toString();
     }
 }
