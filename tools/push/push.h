@@ -66,10 +66,11 @@ struct push_config {
     long poll_ms;
     long multiline_wait_ms;
     char *record_pattern; /* optional record-start regex for the core */
-    char **split_opts;    /* split_options: name, value, name, value… (the core's options) */
-    int nsplit_opts;
-    int once; /* read the files to their end, ship, and exit */
+    int once;             /* read the files to their end, ship, and exit */
     long stats_interval_ms;
+    /* split_options: name, value, name, value… (the core's options, for inputs.split) */
+    char **split_opts;
+    int nsplit_opts;
 };
 
 /* Defaults, then the file (if any), then flags: argv overrides. 0, or -1 (reported); 2
