@@ -9,6 +9,8 @@
  *    message, each statement lies inside its region, is not empty and has no blank at
  *    either end; the first statement's fields repeat in the span's keep_len/sql_off/…;
  *  - took_ms is -1 or a duration >= 0;
+ *  - the quick test (qsp_detector_quick_rule, what the appender filters with) holds
+ *    whenever SQL is found: it is a necessary condition;
  *  - detecting again gives the same answer (no state leaks between messages). */
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,6 +61,15 @@ static void check_span(const struct qsp_sql_span *sp, size_t n)
           sp->sql_len == sp->stmt[0].sql_len);
 }
 
+static int quick_holds(const struct qsp_detector *d, const char *lg, const char *m, size_t n)
+{
+    struct qs_quick_rule r;
+    for (size_t i = 0; qsp_detector_quick_rule(d, i, &r) == 0; i++)
+        if (qsp_quick_rule_holds(&r, lg, strlen(lg), m, n))
+            return 1;
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -91,6 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(rc == 0 || rc == 1);
     if (rc == 1) {
         check_span(&a, n);
+        CHECK(quick_holds(det[which], lg, msg, n));
         for (size_t i = 0; i < a.n; i++) {
             const struct qsp_stmt *t = &a.stmt[i];
             CHECK(!blank((unsigned char)msg[t->sql_off]) &&

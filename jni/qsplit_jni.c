@@ -418,6 +418,81 @@ JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nSet(JNIEnv *env, jclass cls, 
         jq_throw(env, rc, NULL);
 }
 
+/* An option by its name in the core's table (qs_config_set_option): the appender's setters
+ * go through it, so they mean what the CLI's flags mean and are refused with the same
+ * message naming the option. */
+JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nSetOption(JNIEnv *env, jclass cls,
+                                                             jlong handle, jbyteArray name,
+                                                             jbyteArray value)
+{
+    (void)cls;
+    struct qs_config *cfg = handle_ptr(handle);
+    struct jq_scratch s = {0};
+    jbyteArray a[2] = {name, value};
+    struct jq_bytes v[2];
+    struct qs_error err = {0};
+    if (copy_arrays(env, &s, a, v, 2) != 0)
+        goto out;
+    if (check_cstring(env, &v[0], "missing option name") != 0 ||
+        check_cstring(env, &v[1], "missing option value") != 0)
+        goto out;
+    int rc = qs_config_set_option(cfg, v[0].p, v[1].p, &err);
+    if (rc < 0)
+        jq_throw_err(env, rc, &err);
+out:
+    free(s.buf);
+}
+
+JQ_EXPORT jlong JNICALL Java_io_qsplit_SplitConfig_nGetFlags(JNIEnv *env, jclass cls,
+                                                             jlong handle)
+{
+    (void)env;
+    (void)cls;
+    return (jlong)qs_config_get_flags(handle_ptr(handle));
+}
+
+/* The core's quick test (qs_config_quick_rule), read once when the appender starts: one
+ * byte[] per term, [test, 1 if it ends its rule, text...]. */
+JQ_EXPORT jobjectArray JNICALL Java_io_qsplit_SplitConfig_nQuickRules(JNIEnv *env, jclass cls,
+                                                                      jlong handle)
+{
+    (void)cls;
+    const struct qs_config *cfg = handle_ptr(handle);
+    struct qs_quick_rule r;
+    size_t nterms = 0;
+    for (size_t i = 0; qs_config_quick_rule(cfg, i, &r) == 0; i++)
+        nterms += r.nterms;
+    if (nterms > INT32_MAX / 2) {
+        jq_throw(env, QS_ERANGE, "too many quick-test rules");
+        return NULL;
+    }
+    jobjectArray res = (*env)->NewObjectArray(env, (jsize)nterms, g_bytes_class, NULL);
+    if (res == NULL)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; qs_config_quick_rule(cfg, i, &r) == 0 && k < nterms; i++) {
+        for (unsigned t = 0; t < r.nterms; t++, k++) {
+            const struct qs_quick_term *q = &r.term[t];
+            char *buf = malloc(q->len + 2);
+            if (!buf) {
+                jq_throw(env, QS_ENOMEM, "out of memory for the quick test");
+                return NULL;
+            }
+            buf[0] = (char)q->test;
+            buf[1] = (char)(t + 1 == r.nterms);
+            if (q->len)
+                memcpy(buf + 2, q->text, q->len);
+            jbyteArray b = new_bytes(env, buf, q->len + 2);
+            free(buf);
+            if (b == NULL)
+                return NULL;
+            (*env)->SetObjectArrayElement(env, res, (jsize)k, b);
+            (*env)->DeleteLocalRef(env, b);
+        }
+    }
+    return res;
+}
+
 /* ---- io.qsplit.QueryLog ------------------------------------------------------------ */
 
 JQ_EXPORT jlong JNICALL Java_io_qsplit_QueryLog_nOpen(JNIEnv *env, jclass cls, jbyteArray path,

@@ -14,6 +14,7 @@
 #include "detect-int.h"
 #include "error.h"
 #include "p6format.h"
+#include "utf8.h"
 
 struct logger_rule {
     char *name;
@@ -24,6 +25,7 @@ struct logger_rule {
 struct regex_rule {
     pcre2_code *code;
     uint32_t sql_group;
+    char *literal; /* what every match begins with (the quick test), or NULL */
 };
 
 struct qsp_detector {
@@ -342,8 +344,10 @@ void qsp_detector_free(struct qsp_detector **dp)
     struct qsp_detector *d = *dp;
     for (size_t i = 0; i < d->nloggers; i++)
         free(d->loggers[i].name);
-    for (size_t i = 0; i < d->nregexes; i++)
+    for (size_t i = 0; i < d->nregexes; i++) {
         pcre2_code_free(d->regexes[i].code);
+        free(d->regexes[i].literal);
+    }
     qsp_p6format_free(&d->p6format);
     free(d->loggers);
     free(d->regexes);
@@ -403,7 +407,9 @@ int qsp_detector_add_regex(struct qsp_detector *d, const char *pattern, struct q
     pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups);
     if (groups + 1 > d->max_pairs)
         d->max_pairs = groups + 1;
-    d->regexes[d->nregexes++] = (struct regex_rule){code, (uint32_t)g};
+    /* NULL (no literal start, or out of memory) only makes the quick test pass more */
+    d->regexes[d->nregexes++] =
+        (struct regex_rule){code, (uint32_t)g, qsp_regex_literal_start(pattern)};
     return 0;
 }
 
@@ -525,6 +531,103 @@ static int colon_markers(struct qsp_det *d)
             return rc;
     }
     return QSP_DET_NO;
+}
+
+/* The quick test of the built-in recognizers (qs_config_quick_rule): for each way
+ * builtins() below reaches a recognizer, what the event must hold for it to find SQL.
+ * Cheap tests first: callers try the rules in this order. test-detect checks that whenever
+ * qsp_detect finds SQL one rule holds, on the real-world corpus and on random input. */
+#define QR1(t, s)                                                                             \
+    {                                                                                         \
+        1,                                                                                    \
+        {                                                                                     \
+            {                                                                                 \
+                t, s, sizeof s - 1                                                            \
+            }                                                                                 \
+        }                                                                                     \
+    }
+#define QR2(t, s, u, v)                                                                       \
+    {                                                                                         \
+        2,                                                                                    \
+        {                                                                                     \
+            {t, s, sizeof s - 1},                                                             \
+            {                                                                                 \
+                u, v, sizeof v - 1                                                            \
+            }                                                                                 \
+        }                                                                                     \
+    }
+static const struct qs_quick_rule builtin_quick[] = {
+    /* hibernate_logger(), log4jdbc_logger(): every message of theirs is read */
+    QR1(QS_QUICK_LOGGER_IS, "SQL"),
+    QR1(QS_QUICK_LOGGER_ENDS, ".SQL"),
+    QR1(QS_QUICK_LOGGER_ENDS, "SQL_SLOW"),
+    QR1(QS_QUICK_LOGGER_ENDS, "sqlonly"),
+    QR1(QS_QUICK_LOGGER_ENDS, "sqltiming"),
+    QR1(QS_QUICK_LOGGER_ENDS, "jdbc.audit"),
+    QR1(QS_QUICK_LOGGER_ENDS, "log4jdbc.log4j2"),
+    /* a framework's stdout line (Hibernate show_sql, a bare statement, p6spy's relaxed
+     * shapes) */
+    {1, {{QS_QUICK_NO_LOGGER, NULL, 0}}},
+    /* qsp_det_bare_sql from a logger: format_sql's layout */
+    QR1(QS_QUICK_MSG_FIRST, "\n\r "),
+    /* qsp_det_p6spy: a '|' on the first line, a digit or '#' first unless p6spy's logger */
+    QR2(QS_QUICK_MSG_FIRST, "0123456789#", QS_QUICK_MSG_HAS, "|"),
+    QR2(QS_QUICK_LOGGER_IS, "p6spy", QS_QUICK_MSG_HAS, "|"),
+    /* qsp_det_dsproxy_json */
+    QR2(QS_QUICK_MSG_FIRST, "{", QS_QUICK_MSG_HAS, "\"query\":["),
+    /* colon_markers(): MyBatis, boundSql, datasource-proxy */
+    QR1(QS_QUICK_MSG_HAS, "Preparing: "),
+    QR1(QS_QUICK_MSG_HAS, "Executing: "),
+    QR1(QS_QUICK_MSG_HAS, "oundSql"),
+    QR1(QS_QUICK_MSG_HAS, "Time:"),
+    /* qsp_det_mybatis_plus */
+    QR1(QS_QUICK_MSG_HAS, "Execute SQL"),
+    /* qsp_det_log4jdbc by its timing */
+    QR1(QS_QUICK_MSG_HAS, " msec}"),
+};
+#define NBUILTIN_QUICK (sizeof builtin_quick / sizeof builtin_quick[0])
+
+/* Can a configured name be a quick-test text (see struct qs_quick_term)? */
+static int quick_text(const char *s, size_t n)
+{
+    return n > 0 && !memchr(s, '?', n) && qsp_utf8_valid_prefix(s, n) == n;
+}
+
+int qsp_detector_quick_rule(const struct qsp_detector *d, size_t index,
+                            struct qs_quick_rule *out)
+{
+    if (!d || !out)
+        return QS_EINVAL;
+    /* A p6spy format, a regex with no literal start or a name the test cannot hold: the
+     * one rule is "anything". */
+    int any = d->p6format != NULL;
+    for (size_t i = 0; i < d->nregexes && !any; i++)
+        any = !d->regexes[i].literal;
+    for (size_t i = 0; i < d->nloggers && !any; i++)
+        any = !quick_text(d->loggers[i].name, d->loggers[i].len);
+    if (any) {
+        if (index)
+            return QS_ENOTFOUND;
+        *out = (struct qs_quick_rule){1, {{QS_QUICK_ANY, NULL, 0}}};
+        return 0;
+    }
+    if (index < d->nloggers) {
+        const struct logger_rule *r = &d->loggers[index];
+        *out = (struct qs_quick_rule){
+            1, {{r->prefix ? QS_QUICK_LOGGER_STARTS : QS_QUICK_LOGGER_IS, r->name, r->len}}};
+        return 0;
+    }
+    index -= d->nloggers;
+    if (index < d->nregexes) {
+        const char *l = d->regexes[index].literal;
+        *out = (struct qs_quick_rule){1, {{QS_QUICK_MSG_HAS, l, strlen(l)}}};
+        return 0;
+    }
+    index -= d->nregexes;
+    if (!d->builtin || index >= NBUILTIN_QUICK)
+        return QS_ENOTFOUND;
+    *out = builtin_quick[index];
+    return 0;
 }
 
 static int builtins(struct qsp_det *d)

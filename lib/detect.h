@@ -85,4 +85,15 @@ const char *qsp_sql_kind_name(enum qsp_sql_kind k);
  * hides the rest of the statement as logged)? */
 int qsp_sql_has_line_comment(const char *sql, size_t len);
 
+/* The detector's quick test (qs_config_quick_rule): the index-th rule, QS_ENOTFOUND past
+ * the last. Configured loggers and regexes first, then the built-in recognizers' needles. */
+int qsp_detector_quick_rule(const struct qsp_detector *d, size_t index,
+                            struct qs_quick_rule *out);
+/* A regex's literal start (the text every match begins with), as a malloc'd string, or NULL
+ * when it has none usable by the quick test (detect-quick.c). */
+char *qsp_regex_literal_start(const char *pattern);
+/* Does one rule hold for this event? */
+int qsp_quick_rule_holds(const struct qs_quick_rule *r, const char *lg, size_t lgn,
+                         const char *m, size_t n);
+
 #endif

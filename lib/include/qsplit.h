@@ -221,6 +221,49 @@ QS_EXPORT int qs_option_info(size_t index, struct qs_option_info *out);
 QS_EXPORT int qs_config_set_option(struct qs_config *cfg, const char *name, const char *value,
                                    struct qs_error *err);
 
+/* ---- the quick test: what an event needs before the recognizers can find SQL -------- */
+
+/*
+ * A necessary condition of finding SQL with this configuration, for a caller that sees
+ * many events and wants to skip the certainly SQL-free ones without handing them over (the
+ * logback appender). It is a list of rules; an event passes when one rule's terms all hold.
+ * It is never a test that something IS SQL. The rules come from the recognizers
+ * (lib/detect.c) and the configured loggers and regexes, so a caller keeps no copy of
+ * them; a unit test proves the claim on real logs and random input.
+ */
+#define QS_QUICK_ANY 0           /* always holds (a regex with no literal start, ...) */
+#define QS_QUICK_NO_LOGGER 1     /* the event has no logger (a framework's stdout line) */
+#define QS_QUICK_LOGGER_IS 2     /* the logger is text */
+#define QS_QUICK_LOGGER_STARTS 3 /* the logger starts with text */
+#define QS_QUICK_LOGGER_ENDS 4   /* the logger ends with text */
+#define QS_QUICK_MSG_HAS 5       /* the message contains text */
+#define QS_QUICK_MSG_FIRST 6     /* the message's first byte is one of text's bytes */
+
+/* Every text is valid UTF-8 without '?' (so a test on a Java String, where a lone surrogate
+ * becomes '?' in UTF-8, answers as this one on bytes), with no NUL, len >= 1; a rule that
+ * cannot be written so is QS_QUICK_ANY. */
+struct qs_quick_term {
+    int test;         /* QS_QUICK_* */
+    const char *text; /* borrowed from the configuration: valid until it changes */
+    size_t len;
+};
+
+#define QS_QUICK_MAX_TERMS 2
+struct qs_quick_rule {
+    unsigned nterms; /* 1 .. QS_QUICK_MAX_TERMS, all must hold */
+    struct qs_quick_term term[QS_QUICK_MAX_TERMS];
+};
+
+/* The index-th rule (0, 1, …); QS_ENOTFOUND past the last. No rule at all (the built-in
+ * recognizers off, nothing configured): no event can carry SQL. */
+QS_EXPORT int qs_config_quick_rule(const struct qs_config *cfg, size_t index,
+                                   struct qs_quick_rule *out);
+
+/* The rules applied: 1 when the event may carry SQL, 0 when it certainly carries none,
+ * QS_EINVAL on a NULL argument. logger may be empty; both may hold any bytes. */
+QS_EXPORT int qs_config_quick_test(const struct qs_config *cfg, const char *logger,
+                                   size_t logger_len, const char *msg, size_t msg_len);
+
 /* ---- the splitter ------------------------------------------------------------------ */
 
 #define QS_OUT_SQL 0x1u     /* this record carried SQL: console is rewritten, qhash is set */

@@ -251,6 +251,44 @@ def case_split(d):
     r.stop()
 
 
+def case_split_options(d):
+    """split_options: the core's options by their CLI names, checked when the file is read
+    (a refusal names the option), applied to inputs.split."""
+    r = Receiver(d)
+    path = os.path.join(d, 'console.log')
+    t = ts_text(time.time() - 30)
+    with open(path, 'w') as f:
+        for i in range(20):
+            f.write('%s DEBUG 4242 --- [main] c.e.audit.Sql                     : '
+                    'select name from users where id = %d -- rec-%d\n' % (t, i, i))
+            f.write('%s  INFO 4242 --- [main] c.e.shop.Service                  : plain '
+                    'rec-%d\n' % (t, 1000 + i))
+    for opts, want in (({'max-record': '12'}, "split_options.max-record: '12'"),
+                       ({'dialect': 'oracle'}, 'split_options.dialect: unknown value'),
+                       ({'no-such': '1'}, "unknown option 'no-such'"),
+                       ({'sql-regex': ['(?<sql>x', 'y']}, 'split_options.sql-regex')):
+        p = subprocess.run([*PUSH, '--config', config(d, r.url, inputs={'split': path},
+                                                      split_options=opts), '--once'],
+                           capture_output=True, text=True, timeout=10)
+        check(p.returncode != 0 and want in p.stderr,
+              'split-options: %s refused naming it (%r)' % (opts, p.stderr.strip()))
+    p = subprocess.run([*PUSH, '--config', config(d, r.url, split_options={'dedupe': 'on'}),
+                        '--once'], capture_output=True, text=True, timeout=10)
+    check(p.returncode == 2 and 'inputs.split' in p.stderr,
+          'split-options: only with inputs.split')
+    # Without the option the audit logger's messages are its own text; with it, SQL.
+    run_once(config(d, r.url, inputs={'split': path},
+                    split_options={'sql-logger': ['c.e.nothing', 'c.e.audit.*'],
+                                   'dialect': 'mysql', 'max-record': '1M'}))
+    ent = stored(r.store)
+    qry = [e for e in ent if e['stream'].get('query') == 'true']
+    con = [e for e in ent if e['stream'].get('query') != 'true']
+    check(len(con) == 40, 'split-options: 40 console entries (%d)' % len(con))
+    check(len(qry) >= 1 and sum(e['line'].count('"QHash"') for e in qry) == 20,
+          'split-options: the 20 statements of the configured logger split')
+    r.stop()
+
+
 def case_banner(d):
     """A backlog two hours old that starts with the Spring banner keeps its own times."""
     r = Receiver(d)
@@ -639,7 +677,7 @@ def main():
                     '--errors-for-leak-kinds=definite,indirect',
                     '--show-leak-kinds=definite,indirect', '--suppressions=' + supp,
                     '--log-file=' + os.path.join(VG_LOGS, 'vg.%p.log')] + PUSH
-        globals()['case_' + case](d)
+        globals()['case_' + case.replace('-', '_')](d)
         if VG_LOGS:
             for rep in valgrind_reports():
                 check(False, 'memcheck report on qsplit-push: ' + rep)

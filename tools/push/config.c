@@ -189,10 +189,37 @@ static int set_ms(long *dst, const char *key, const char *v)
     return 0;
 }
 
+/* split_options.NAME: an option of the core's table (qs_config_set_option), by the CLI's
+ * name, for inputs.split. Checked now, on a scratch configuration, so that a bad value is
+ * refused when the file is read, naming the option; applied in order when splitting. */
+static int set_split_option(struct push_config *c, const char *name, const char *v)
+{
+    struct qs_config *scratch = NULL;
+    struct qs_error err = {0};
+    int rc = qs_config_new(&scratch, &err);
+    if (rc == 0)
+        rc = qs_config_set_option(scratch, name, v, &err);
+    qs_config_free(&scratch);
+    if (rc) {
+        push_err("split_options.%s", err.text);
+        return -1;
+    }
+    char **grown = realloc(c->split_opts, (size_t)(c->nsplit_opts + 2) * sizeof *grown);
+    if (!grown)
+        return -1;
+    c->split_opts = grown;
+    grown[c->nsplit_opts] = strdup(name);
+    grown[c->nsplit_opts + 1] = strdup(v);
+    c->nsplit_opts += 2;
+    return grown[c->nsplit_opts - 2] && grown[c->nsplit_opts - 1] ? 0 : -1;
+}
+
 /* One setting by its dotted key, as the YAML file nests it; flags use the same keys. */
 static int set_key(struct push_config *c, const char *key, const char *v)
 {
     int b;
+    if (!strncmp(key, "split_options.", 14))
+        return set_split_option(c, key + 14, v);
     if (!strncmp(key, "labels.", 7))
         return set_label(c, key + 7, v);
     if (!strcmp(key, "client.url"))
@@ -322,6 +349,20 @@ static int walk(struct push_config *c, yaml_document_t *d, yaml_node_t *n, char 
         if (!*v && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
             return 0;
         return set_key(c, key, v);
+    }
+    /* a repeatable split option (sql-logger, sql-regex) may be a list */
+    if (n->type == YAML_SEQUENCE_NODE && !strncmp(key, "split_options.", 14)) {
+        for (yaml_node_item_t *it = n->data.sequence.items.start;
+             it < n->data.sequence.items.top; it++) {
+            yaml_node_t *v = yaml_document_get_node(d, *it);
+            if (!v || v->type != YAML_SCALAR_NODE) {
+                push_err("%s: a list of values", key);
+                return -1;
+            }
+            if (set_key(c, key, (const char *)v->data.scalar.value))
+                return -1;
+        }
+        return 0;
     }
     if (n->type != YAML_MAPPING_NODE) {
         push_err("%s: expected a value or a mapping, not a list", klen ? key : "top level");
@@ -538,6 +579,10 @@ int push_config_load(struct push_config *c, int argc, char **argv)
             push_err("inputs.split reads one unsplit console.log: not with console/query");
             return 2;
         }
+    if (c->nsplit_opts && c->inputs[0].kind != PUSH_IN_SPLIT) {
+        push_err("split_options apply to inputs.split (an unsplit console.log) only");
+        return 2;
+    }
     if (!c->positions_file) {
         push_err("no positions file: set positions.filename or --positions");
         return 2;
@@ -574,4 +619,7 @@ void push_config_free(struct push_config *c)
     free(c->positions_file);
     free(c->timezone);
     free(c->record_pattern);
+    for (int i = 0; i < c->nsplit_opts; i++)
+        free(c->split_opts[i]);
+    free(c->split_opts);
 }

@@ -787,6 +787,11 @@ static int setup(struct app *a)
     /* An already split console.log only needs its records assembled. */
     if (c->inputs[0].kind != PUSH_IN_SPLIT)
         qs_config_set_builtin_detectors(a->qcfg, 0);
+    for (int i = 0; i + 1 < c->nsplit_opts; i += 2)
+        if (qs_config_set_option(a->qcfg, c->split_opts[i], c->split_opts[i + 1], &err) < 0) {
+            push_err("split_options.%s", err.text);
+            return -1;
+        }
     if (push_positions_load(&a->pos, c->positions_file))
         return -1;
     /* Timestamps go on from where the acknowledged entries left them. */

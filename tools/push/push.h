@@ -69,6 +69,9 @@ struct push_config {
     char *record_pattern; /* optional record-start regex for the core */
     int once;             /* read the files to their end, ship, and exit */
     long stats_interval_ms;
+    /* split_options: name, value, name, value… (the core's options, for inputs.split) */
+    char **split_opts;
+    int nsplit_opts;
 };
 
 /* Defaults, then the file (if any), then flags: argv overrides. 0, or -1 (reported); 2

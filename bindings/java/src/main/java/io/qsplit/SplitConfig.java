@@ -46,6 +46,36 @@ public final class SplitConfig implements AutoCloseable {
 
     private static native void nSet(long handle, int what, long value);
 
+    private static native void nSetOption(long handle, byte[] name, byte[] value);
+
+    private static native byte[][] nQuickRules(long handle);
+
+    private static native long nGetFlags(long handle);
+
+    /** The flags as the core holds them (after setOption("fields", ...) and the like). */
+    public int coreFlags() {
+        return (int) nGetFlags(handle());
+    }
+
+    /**
+     * An option by its name in the core's table, as the CLI's flags and qsplit-push's YAML
+     * give it: {@code setOption("max-record", "8M")}, {@code ("sql-logger", "org.x.SQL")},
+     * {@code ("builtin", "false")}. An unknown name, or a value of the wrong type or out of
+     * bounds, throws a QsplitException whose message starts with the option's name.
+     */
+    public SplitConfig setOption(String name, String value) {
+        nSetOption(handle(), utf8(name), utf8(value));
+        return this;
+    }
+
+    /**
+     * The core's quick test for this configuration (qs_config_quick_rule), one byte[] per
+     * term: [test, 1 if it ends its rule, UTF-8 text...]. Read once; see SqlPrefilter.
+     */
+    public byte[][] quickRules() {
+        return nQuickRules(handle());
+    }
+
     /** Every message of this logger is SQL; a trailing '*' matches a prefix. */
     public SplitConfig addSqlLogger(String logger) {
         nAddString(handle(), LOGGER, utf8(logger));

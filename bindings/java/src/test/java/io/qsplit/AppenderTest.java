@@ -237,6 +237,55 @@ public class AppenderTest extends AppenderTestBase {
             .anyMatch(st -> st.getMessage().startsWith("qsplit: 2 more java.lang.NoSuchMethodError")));
     }
 
+    /**
+     * The setters go through the core's option table: a bad value is an error in logback's
+     * status naming the option, and every event is then forwarded unchanged (same object).
+     */
+    @Test
+    public void aBadOptionIsReportedByNameAndEventsPassUnchanged() throws Exception {
+        String[][] bad = {{"dialect", "oracle"}, {"fields", "tss"}, {"max-record", "12"},
+            {"no-such-option", "1"}, {"sql-regex", "(?<sql>x"}};
+        for (String[] b : bad) {
+            Path ql = queryLog("bad-" + b[0]);
+            newAppender(ql.toString());
+            switch (b[0]) {
+            case "dialect":
+                app.setDialect(b[1]);
+                break;
+            case "fields":
+                app.setFields(b[1]);
+                break;
+            case "max-record":
+                app.setMaxRecordBytes(Long.parseLong(b[1]));
+                break;
+            case "sql-regex":
+                app.addSqlRegex(b[1]);
+                break;
+            default:
+                app.addOption(b[0] + "=" + b[1]);
+            }
+            app.start();
+            LoggingEvent e = event("com.example.mapper.M.x", "==>  Preparing: SELECT 1", null);
+            app.doAppend(e);
+            assertEquals(1, list.list.size());
+            assertSame(b[0], e, list.list.get(0));
+            List<String> errors = errors();
+            assertEquals(errors.toString(), 1, errors.size());
+            assertTrue(errors.get(0), errors.get(0).startsWith("qsplit: option ")
+                && errors.get(0).contains(b[0]) && errors.get(0).contains("unchanged"));
+            app.stop();
+        }
+        // Good values by the CLI's names, through the generic setter too.
+        newAppender(queryLog("good-options").toString());
+        app.addOption("dedupe-size=64K");
+        app.setP6spyFormat("%(currentTime)|%(executionTime)|%(category)|%(sqlSingleLine)");
+        app.setDialect("postgresql");
+        app.setFields("ts,took_ms");
+        app.start();
+        assertEquals(errors().toString(), 0, errors().size());
+        app.stop();
+    }
+
     /** A split event is its own object: equals itself only, prints level and message. */
     @Test
     public void splitEventObjectMethods() throws Exception {

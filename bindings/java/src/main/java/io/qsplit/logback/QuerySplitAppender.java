@@ -63,16 +63,13 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
     private int appenderCount;
 
     private String queryLog = "query.log";
-    private final List<String> sqlLoggers = new ArrayList<>();
-    private final List<String> sqlRegexes = new ArrayList<>();
-    private final List<String> markerLiterals = new ArrayList<>();
-    private int userRegexes; // sqlRegexes that are not literal markers
-    private boolean redact;
-    private boolean dedupe;
-    private int fieldFlags;
+    /**
+     * The core's options as the setters gave them, {name, value} in order: applied at start
+     * through the core's one option table (qs_config_set_option), which checks them as it
+     * checks the CLI's flags. The appender keeps no rule of its own.
+     */
+    private final List<String[]> options = new ArrayList<>();
     private int fileMode; // 0 = the core's default, 0640
-    private int dialect;
-    private boolean builtinDetectors = true;
     private long maxRecordBytes;
     private int cacheEntries = DEFAULT_CACHE_ENTRIES;
 
@@ -99,23 +96,55 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
 
     /** Comma-separated logger names whose whole message is SQL; a trailing '*' is a prefix. */
     public void setSqlLoggers(String loggers) {
-        sqlLoggers.clear();
+        options.removeIf(o -> o[0].equals("sql-logger"));
         for (String l : loggers.split(",")) {
             if (!l.trim().isEmpty())
-                sqlLoggers.add(l.trim());
+                option("sql-logger", l.trim());
         }
+    }
+
+    private void option(String name, String value) {
+        options.add(new String[] {name, value});
+    }
+
+    /**
+     * Any option of the core's table as {@code name=value}, with the CLI's names
+     * ({@code qsplit split --help}, docs/java.md): {@code <option>p6spy-format=...</option>},
+     * {@code <option>dedupe-size=64K</option>}. Repeatable.
+     */
+    public void addOption(String nameValue) {
+        int eq = nameValue.indexOf('=');
+        if (eq <= 0) {
+            addError("qsplit: option '" + nameValue + "' is not name=value");
+            option(nameValue, "");  // refused at start, so the appender forwards unchanged
+            return;
+        }
+        option(nameValue.substring(0, eq).trim(), nameValue.substring(eq + 1).trim());
+    }
+
+    public void setOption(String nameValue) {
+        addOption(nameValue);
+    }
+
+    /** p6spy's customLogMessageFormat, as in spy.properties (option p6spy-format). */
+    public void setP6spyFormat(String format) {
+        option("p6spy-format", format);
+    }
+
+    /** QHashes remembered by dedupe (option dedupe-size; K, M, G allowed). */
+    public void setDedupeSize(String size) {
+        option("dedupe-size", size.trim());
     }
 
     /** One more SQL logger (repeatable {@code <sqlLogger>} element). */
     public void addSqlLogger(String logger) {
         if (!logger.trim().isEmpty())
-            sqlLoggers.add(logger.trim());
+            option("sql-logger", logger.trim());
     }
 
     /** A PCRE2 regex with a named group {@code sql} (repeatable {@code <sqlRegex>}). */
     public void addSqlRegex(String regex) {
-        sqlRegexes.add(regex);
-        userRegexes++;
+        option("sql-regex", regex);
     }
 
     public void setSqlRegex(String regex) {
@@ -138,8 +167,7 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
             String literal = m.strip();
             if (literal.isEmpty())
                 continue;
-            sqlRegexes.add(markerRegex(literal));
-            markerLiterals.add(literal);
+            option("sql-regex", markerRegex(literal));
         }
     }
 
@@ -159,7 +187,7 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
 
     /** query.log gets the fingerprint instead of the SQL (no literals, no personal data). */
     public void setRedact(boolean redact) {
-        this.redact = redact;
+        option("redact", Boolean.toString(redact));
     }
 
     /**
@@ -168,34 +196,12 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
      * times, never per event.
      */
     public void setDedupe(boolean dedupe) {
-        this.dedupe = dedupe;
+        option("dedupe", Boolean.toString(dedupe));
     }
 
     /** Extra query.log keys, comma-separated: ts, thread, logger, fingerprint. */
     public void setFields(String fields) {
-        int f = 0;
-        for (String s : fields.split(",")) {
-            switch (s.trim().toLowerCase(Locale.ROOT)) {
-            case "":
-                break;
-            case "ts":
-            case "timestamp":
-                f |= SplitConfig.FIELD_TIMESTAMP;
-                break;
-            case "thread":
-                f |= SplitConfig.FIELD_THREAD;
-                break;
-            case "logger":
-                f |= SplitConfig.FIELD_LOGGER;
-                break;
-            case "fingerprint":
-                f |= SplitConfig.FIELD_FINGERPRINT;
-                break;
-            default:
-                addWarn("qsplit: unknown field '" + s.trim() + "' ignored");
-            }
-        }
-        fieldFlags = f;
+        option("fields", fields.trim());
     }
 
     /** Octal creation mode of query.log, e.g. "0640". */
@@ -210,27 +216,19 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
 
     /** default, mysql or postgres. */
     public void setDialect(String d) {
-        switch (d.trim().toLowerCase(Locale.ROOT)) {
-        case "mysql":
-            dialect = io.qsplit.Qsplit.DIALECT_MYSQL;
-            break;
-        case "postgres":
-        case "postgresql":
-            dialect = io.qsplit.Qsplit.DIALECT_POSTGRES;
-            break;
-        default:
-            dialect = io.qsplit.Qsplit.DIALECT_DEFAULT;
-        }
+        option("dialect", d.trim());
     }
 
     /** Turn off the built-in MyBatis/boundSql/p6spy recognizers (on by default). */
     public void setBuiltinDetectors(boolean enabled) {
-        this.builtinDetectors = enabled;
+        option("builtin", Boolean.toString(enabled));
     }
 
     /** Messages larger than this are forwarded unsplit (0 keeps the core's 8 MiB). */
     public void setMaxRecordBytes(long bytes) {
         this.maxRecordBytes = bytes;
+        if (bytes != 0)
+            option("max-record", Long.toString(bytes));
     }
 
     /**
@@ -266,6 +264,9 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
                 session = openSession();
                 addInfo("qsplit: splitting SQL into " + queryLog + " (native library from "
                     + NativeLoader.source() + ")");
+            } catch (BadOption e) {
+                addError("qsplit: option " + e.getMessage()
+                    + "; forwarding every event unchanged", e.getCause());
             } catch (IOException | RuntimeException | LinkageError e) {
                 addError("qsplit: cannot set up query log " + queryLog
                     + "; forwarding every event unchanged: " + e.getMessage(), e);
@@ -278,23 +279,22 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         SplitConfig cfg = new SplitConfig();
         QueryLog log = null;
         try {
-            for (String l : sqlLoggers)
-                cfg.addSqlLogger(l);
-            for (String r : sqlRegexes)
-                cfg.addSqlRegex(r);
-            cfg.setDialect(dialect);
-            cfg.setBuiltinDetectors(builtinDetectors);
-            if (maxRecordBytes > 0)
-                cfg.setMaxRecordBytes(maxRecordBytes);
-            cfg.setFlags((redact ? SplitConfig.FLAG_REDACT : 0)
-                | (dedupe ? SplitConfig.FLAG_DEDUPE : 0) | fieldFlags);
+            for (String[] o : options) {
+                try {
+                    cfg.setOption(o[0], o[1]);
+                } catch (QsplitException e) {
+                    throw new BadOption(e); // its message starts with the option's name
+                }
+            }
+            int flags = cfg.coreFlags();
+            int fieldFlags = flags & ~(SplitConfig.FLAG_REDACT | SplitConfig.FLAG_DEDUPE);
+            boolean dedupe = (flags & SplitConfig.FLAG_DEDUPE) != 0;
             Path path = Paths.get(queryLog);
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent))
                 Files.createDirectories(parent);
             log = QueryLog.open(path, fileMode);
-            SqlPrefilter filter = new SqlPrefilter(sqlLoggers, markerLiterals,
-                userRegexes > 0, builtinDetectors);
+            SqlPrefilter filter = new SqlPrefilter(cfg.quickRules());
             boolean perEvent = (fieldFlags
                 & (SplitConfig.FIELD_THREAD | SplitConfig.FIELD_TIMESTAMP)) != 0;
             SplitCache cache = cacheEntries > 0 && !perEvent ? new SplitCache(cacheEntries)
@@ -497,6 +497,15 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
      * The config, the query log and the splitter pool of one start/stop cycle. Closing waits
      * for borrowed splitters to come back, so no native call runs on freed memory.
      */
+    /** An option the core refused: reported naming it, the appender forwards unchanged. */
+    private static final class BadOption extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadOption(QsplitException e) {
+            super(e.getMessage(), e);
+        }
+    }
+
     private static final class Session {
         final SplitConfig cfg;
         final QueryLog log;

@@ -14,8 +14,9 @@ import io.qsplit.SplitConfig;
 import io.qsplit.Splitter;
 
 /**
- * The pre-filter may skip an event only when the C core finds no SQL in it: checked
- * against the core on messages built from the pieces its recognizers look for.
+ * The pre-filter, built from the core's quick test, may skip an event only when the C core
+ * finds no SQL in it: checked against the core on messages built from the pieces its
+ * recognizers look for (the core's test-quick proves the same on the real-world corpus).
  */
 public class SqlPrefilterTest {
     static final String[] PIECES = {"==>  Preparing: ", "====>  Preparing: ", "Preparing: ",
@@ -23,7 +24,9 @@ public class SqlPrefilterTest {
         "1700000000123", "statement", "commit", "connection 3", "connection7", " | took 3ms | ",
         "ms | ", "url jdbc:h2:mem:t", "SELECT * FROM t WHERE id = ?", "SELECT 1", ";", " ",
         "\n", "\r\n", "\t", "?", "\uD800", "\uDC00", "😀", "é", "\u0000", "Executing SQL: ",
-        "Run: ", "x", "-"};
+        "Run: ", "x", "-", "Time:1, ", "Query:[\"", "\"]", "Hibernate: ", "select * from t",
+        "{\"name\":\"\", \"time\":1, \"query\":[\"select 1\"]}", " {executed in 3 msec}",
+        "Execute SQL: "};
     static final String[] LOGGERS = {"com.example.mapper.M", "p6spy", "p6spyx", "", null,
         "com.example.sql.Raw", "com.example.sqlx", "org.jooq.tools.LoggerListener",
         "we\uD800ird", "we?ird", "wé😀", "wé😀x"};
@@ -38,14 +41,14 @@ public class SqlPrefilterTest {
 
     private static void check(List<String> loggers, List<String> markers, boolean builtin,
         long seed, boolean expectSkips) {
-        SqlPrefilter f = new SqlPrefilter(loggers, markers, false, builtin);
         int skipped = 0, sql = 0;
         try (SplitConfig cfg = new SplitConfig()) {
             for (String l : loggers)
-                cfg.addSqlLogger(l);
+                cfg.setOption("sql-logger", l);
             for (String m : markers)
-                cfg.addSqlRegex(QuerySplitAppender.markerRegex(m));
-            cfg.setBuiltinDetectors(builtin);
+                cfg.setOption("sql-regex", QuerySplitAppender.markerRegex(m));
+            cfg.setOption("builtin", Boolean.toString(builtin));
+            SqlPrefilter f = new SqlPrefilter(cfg.quickRules());
             try (Splitter s = new Splitter(cfg)) {
                 Random r = new Random(seed);
                 for (int i = 0; i < 100_000; i++) {
@@ -75,23 +78,35 @@ public class SqlPrefilterTest {
         check(Arrays.asList("com.example.sql.*", "org.jooq.tools.LoggerListener", "wé😀"),
             Arrays.asList("Executing SQL: ", "Run: "), true, 2, true);
         check(Arrays.asList("com.example.sql.*"), Arrays.asList("Run: "), false, 3, true);
-        // A '?' in a logger or marker could match a lone surrogate's '?': pass everything.
+        // A '?' in a logger could match a lone surrogate's '?': pass everything. A marker's
+        // literal is cut before its '?' (a prefix of it is still needed).
         check(Arrays.asList("we?ird"), Collections.emptyList(), true, 4, false);
         check(Arrays.asList("we\uD800ird"), Collections.emptyList(), true, 6, false);
-        check(Collections.emptyList(), Arrays.asList("SQL?"), true, 5, false);
+        check(Collections.emptyList(), Arrays.asList("SQL?"), true, 5, true);
+    }
+
+    private static SqlPrefilter filter(String... options) {
+        try (SplitConfig cfg = new SplitConfig()) {
+            for (int i = 0; i < options.length; i += 2)
+                cfg.setOption(options[i], options[i + 1]);
+            return new SqlPrefilter(cfg.quickRules());
+        }
     }
 
     @Test
     public void commonNonSqlEventsAreSkipped() {
-        SqlPrefilter f = new SqlPrefilter(Collections.emptyList(), Collections.emptyList(),
-            false, true);
+        SqlPrefilter f = filter();
         assertFalse(f.mayCarrySql("m", "==> Parameters: 42(Long), PAID(String)"));
         assertFalse(f.mayCarrySql("m", "<==      Total: 3"));
         assertFalse(f.mayCarrySql("m", "Started Application in 3.2 seconds"));
         assertFalse(f.mayCarrySql("m", "a | b"));
         assertTrue(f.mayCarrySql("m", "==>  Preparing: SELECT 1"));
         assertTrue(f.mayCarrySql("p6spy", "a | b"));
-        assertTrue(new SqlPrefilter(Collections.emptyList(), Collections.emptyList(), true,
-            true).mayCarrySql("m", "anything"));
+        // datasource-proxy's JSON entries from a named logger (the hand-written filter missed
+        // them)
+        assertTrue(f.mayCarrySql("net.ttddyy.dsproxy.listener.logging.SLF4JQueryLoggingListener",
+            "{\"name\":\"ds\", \"time\":1, \"query\":[\"select 1\"], \"params\":[[]]}"));
+        assertTrue(filter("sql-regex", "(?i)q=(?<sql>.+)").mayCarrySql("m", "anything"));
+        assertFalse(filter("builtin", "false").mayCarrySql("", "select 1 from t"));
     }
 }
