@@ -443,6 +443,9 @@ QS_EXPORT int qs_querylog_append(struct qs_querylog *q, const void *data, size_t
                                  struct qs_error *err);
 
 /*
+ * Stable API, not a face's private helper: query.log's format is the library's (it writes
+ * every line), so reading it back is too; `qsplit lookup`, the Java QueryLog and any tool
+ * that joins a QHash to its SQL use this one parser rather than each their own.
  * Parse one query.log line. qhash gets the record's QHash; sql (cap bytes, len is always
  * enough) gets the decoded "sql" value, *sql_len its length. QS_ENOTFOUND for a line that
  * is not a query.log record.
@@ -452,6 +455,11 @@ QS_EXPORT int qs_query_record_parse(const char *line, size_t len,
                                     size_t *sql_len);
 
 /* ---- JSON strings ------------------------------------------------------------------ */
+
+/* Stable API, not a face's private helper: the exact bytes query.log's "sql" values are
+ * (jansson-identical, ill-formed UTF-8 replaced). The pusher writes Loki lines with it and
+ * any face that writes or matches query.log text needs the same bytes, so there is one
+ * encoder, tested once (tests/test-json.c against jansson). */
 
 /* Largest output of qs_json_quote for len input bytes. */
 QS_EXPORT size_t qs_json_quote_bound(size_t len);
@@ -466,6 +474,11 @@ QS_EXPORT int qs_json_quote(const char *s, size_t len, char *out, size_t cap, si
                             size_t *replaced);
 
 /* ---- timestamps -------------------------------------------------------------------- */
+
+/* Stable API, not a face's private helper: the timestamp grammar is the one the default
+ * record start recognizes (docs/layouts.md), which only the library knows; the pusher
+ * stamps Loki entries with it and a face that orders or filters records by time needs the
+ * same reading of the same text. */
 
 #define QS_TS_LOCAL 0x1u /* timestamps without an offset are local time (TZ), else UTC */
 
