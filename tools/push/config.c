@@ -195,7 +195,7 @@ static int set_ms(long *dst, const char *key, const char *v)
 static int set_split_option(struct push_config *c, const char *name, const char *v)
 {
     struct qs_config *scratch = NULL;
-    struct qs_error err = QS_ERROR_INIT;
+    struct qs_error err = {0};
     int rc = qs_config_new(&scratch, &err);
     if (rc == 0)
         rc = qs_config_set_option(scratch, name, v, &err);

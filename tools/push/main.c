@@ -672,7 +672,7 @@ static int count_lines(const char *p, size_t len)
 
 static int input_flush(struct input *in, int finish)
 {
-    struct qs_error err = QS_ERROR_INIT;
+    struct qs_error err = {0};
     if (in->split) {
         int rc =
             finish ? qs_splitter_finish(in->split, &err) : qs_splitter_flush(in->split, &err);
@@ -693,7 +693,7 @@ static int input_flush(struct input *in, int finish)
 
 static int input_start(struct input *in)
 {
-    struct qs_error err = QS_ERROR_INIT;
+    struct qs_error err = {0};
     qs_splitter_free(&in->split);
     in->plen = 0;
     in->failed = 0;
@@ -730,7 +730,7 @@ static int input_step(struct input *in, char *buf)
     struct app *a = in->app;
     size_t got = 0;
     int ev = push_tail_read(&in->tail, buf, READ_CHUNK, &got);
-    struct qs_error err = QS_ERROR_INIT;
+    struct qs_error err = {0};
     switch (ev) {
     case PUSH_TAIL_DATA:
         in->last_data_ms = push_now_ms();
@@ -765,7 +765,7 @@ static int input_step(struct input *in, char *buf)
 static int setup(struct app *a)
 {
     struct push_config *c = &a->cfg;
-    struct qs_error err = QS_ERROR_INIT;
+    struct qs_error err = {0};
     if (c->timezone && strcmp(c->timezone, "local")) {
         if (!strcmp(c->timezone, "UTC")) {
             a->ts_flags = 0;
