@@ -112,7 +112,7 @@ int main(int argc, char **argv)
         return 2;
     }
     static const size_t sizes[] = {64, 256, 1024, 8192};
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     struct qs_hasher *h = NULL;
     if (qs_hasher_new(&h, &err) < 0) {
         fprintf(stderr, "bench-hash: error: %s\n", err.text);

@@ -118,6 +118,7 @@ static void split_event(const uint8_t *data, size_t size)
 
     const char *logger = loggers[(ctl >> 4) & 7];
     struct qs_event ev = {
+        .struct_size = sizeof(struct qs_event),
         .logger = logger,
         .logger_len = strlen(logger),
         .message = rest,
@@ -131,7 +132,7 @@ static void split_event(const uint8_t *data, size_t size)
     for (int round = 0; round < 2; round++) {
         const char *console = NULL, *query = NULL;
         size_t console_len = 0, query_len = 0;
-        struct qs_stats before, after;
+        struct qs_stats before = QS_STATS_INIT, after = QS_STATS_INIT;
         qs_splitter_get_stats(s, &before);
         int rc = qs_splitter_event(s, &ev, &console, &console_len, &query, &query_len, NULL);
         qs_splitter_get_stats(s, &after);

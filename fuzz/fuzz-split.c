@@ -142,7 +142,7 @@ static void check_query(struct run *r, const struct qs_output *o, const char *ha
         r->sql = malloc(r->sql_cap);
         CHECK(r->sql != NULL);
     }
-    struct qs_stats st;
+    struct qs_stats st = QS_STATS_INIT;
     qs_splitter_get_stats(r->s, &st);
     int repaired = st.invalid_utf8 != r->prev_invalid;
     r->prev_invalid = st.invalid_utf8;
@@ -299,7 +299,7 @@ static void same_bytes(const char *what, const struct growbuf *a, const struct g
 /* Split the log, fed in the given chunk sizes (cycled; none = all at once). */
 static void split(struct run *r, const struct qs_config *cfg, const uint8_t *sizes, size_t n)
 {
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     CHECK(qs_splitter_new(&r->s, cfg, on_record, r, &err) == 0);
     size_t off = 0, k = 0;
     while (off < r->in_len) {
@@ -324,7 +324,7 @@ static void split(struct run *r, const struct qs_config *cfg, const uint8_t *siz
         abort();
     }
     CHECK(r->prev_end == r->in_len); /* the records tile the whole input */
-    struct qs_stats st;
+    struct qs_stats st = QS_STATS_INIT;
     qs_splitter_get_stats(r->s, &st);
     CHECK(st.bytes_in == r->in_len);
     CHECK(st.bytes_console == r->console.len);

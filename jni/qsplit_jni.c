@@ -261,7 +261,7 @@ struct jq_hasher {
 JQ_EXPORT void JNICALL Java_io_qsplit_NativeLoader_nCheck(JNIEnv *env, jclass cls)
 {
     (void)cls;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     struct qs_hasher *h = NULL;
     int rc = qs_hasher_new(&h, &err);
     if (rc < 0) {
@@ -274,7 +274,7 @@ JQ_EXPORT void JNICALL Java_io_qsplit_NativeLoader_nCheck(JNIEnv *env, jclass cl
 JQ_EXPORT jlong JNICALL Java_io_qsplit_Hasher_nNew(JNIEnv *env, jclass cls)
 {
     (void)cls;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     struct jq_hasher *jh = calloc(1, sizeof(*jh));
     if (jh == NULL)
         return jq_throw(env, QS_ENOMEM, NULL), 0;
@@ -338,7 +338,7 @@ JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Hasher_nHash(JNIEnv *env, jclass cls
 JQ_EXPORT jlong JNICALL Java_io_qsplit_SplitConfig_nNew(JNIEnv *env, jclass cls)
 {
     (void)cls;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     struct qs_config *cfg = NULL;
     int rc = qs_config_new(&cfg, &err);
     if (rc < 0)
@@ -366,7 +366,7 @@ JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nAddString(JNIEnv *env, jclass
     struct qs_config *cfg = handle_ptr(handle);
     struct jq_scratch s = {0};
     struct jq_bytes v;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     if (copy_arrays(env, &s, &value, &v, 1) != 0)
         goto out;
     if (value != NULL && check_cstring(env, &v, "missing value") != 0)
@@ -430,7 +430,7 @@ JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nSetOption(JNIEnv *env, jclass
     struct jq_scratch s = {0};
     jbyteArray a[2] = {name, value};
     struct jq_bytes v[2];
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     if (copy_arrays(env, &s, a, v, 2) != 0)
         goto out;
     if (check_cstring(env, &v[0], "missing option name") != 0 ||
@@ -501,7 +501,7 @@ JQ_EXPORT jlong JNICALL Java_io_qsplit_QueryLog_nOpen(JNIEnv *env, jclass cls, j
     (void)cls;
     struct jq_scratch s = {0};
     struct jq_bytes p;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     struct qs_querylog *q = NULL;
     if (copy_arrays(env, &s, &path, &p, 1) == 0 && check_cstring(env, &p, "no path") == 0) {
         int rc = qs_querylog_open(&q, p.p, (unsigned)mode, &err);
@@ -516,7 +516,7 @@ JQ_EXPORT void JNICALL Java_io_qsplit_QueryLog_nClose(JNIEnv *env, jclass cls, j
 {
     (void)cls;
     struct qs_querylog *q = handle_ptr(handle);
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     int rc = qs_querylog_close(&q, &err);
     if (rc < 0)
         jq_throw_err(env, rc, &err);
@@ -527,7 +527,7 @@ JQ_EXPORT void JNICALL Java_io_qsplit_QueryLog_nAppend(JNIEnv *env, jclass cls, 
 {
     (void)cls;
     struct qs_querylog *q = handle_ptr(handle);
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     if (data == NULL || off < 0 || len < 0 || off > (*env)->GetArrayLength(env, data) - len) {
         jq_throw(env, QS_EINVAL, "bad array range");
         return;
@@ -606,7 +606,7 @@ static int jq_no_output(void *user, const struct qs_output *out)
 JQ_EXPORT jlong JNICALL Java_io_qsplit_Splitter_nNew(JNIEnv *env, jclass cls, jlong config)
 {
     (void)cls;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     struct jq_splitter *js = calloc(1, sizeof(*js));
     if (js == NULL)
         return jq_throw(env, QS_ENOMEM, NULL), 0;
@@ -639,10 +639,11 @@ static int split_event(JNIEnv *env, struct jq_splitter *js, jbyteArray logger,
 {
     jbyteArray in[4] = {logger, message, thread, ts};
     struct jq_bytes b[4];
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     if (copy_arrays(env, &js->scratch, in, b, 4) != 0)
         return QS_ENOMEM;
     struct qs_event ev = {
+        .struct_size = sizeof(struct qs_event),
         .logger = b[0].p,
         .logger_len = b[0].len,
         .message = b[1].p,
@@ -703,7 +704,7 @@ JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Splitter_nEventAppend(
     struct jq_splitter *js = handle_ptr(handle);
     const char *console = NULL, *query = NULL;
     size_t console_len = 0, query_len = 0;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     jbyteArray res = NULL;
     if (split_event(env, js, logger, message, thread, ts, &console, &console_len, &query,
                     &query_len) <= 0)
@@ -726,7 +727,7 @@ JQ_EXPORT jlongArray JNICALL Java_io_qsplit_Splitter_nStats(JNIEnv *env, jclass 
 {
     (void)cls;
     struct jq_splitter *js = handle_ptr(handle);
-    struct qs_stats st;
+    struct qs_stats st = QS_STATS_INIT;
     qs_splitter_get_stats(js->s, &st);
     jlong v[] = {(jlong)st.sql_records, (jlong)st.query_records, (jlong)st.distinct_qhash,
                  (jlong)st.invalid_utf8};

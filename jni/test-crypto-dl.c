@@ -32,7 +32,7 @@ static void check_vector(const struct tsv_row *row, void *ud)
 
 static int vectors(void)
 {
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     CHECK_INT(qs_hasher_new(&hasher, &err), 0);
     if (!hasher) {
         fprintf(stderr, "qs_hasher_new: %s\n", err.text);
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "missing") == 0) {
         static const char *const names[] = {"libcrypto.so.0.qsplit-test"};
         CHECK_INT(qsp_crypto_dl_load(names, 1, 0), QS_ECRYPTO);
-        struct qs_error err = {0};
+        struct qs_error err = QS_ERROR_INIT;
         CHECK_INT(qs_hasher_new(&hasher, &err), QS_ECRYPTO);
         CHECK(hasher == NULL);
         CHECK(strstr(err.text, "libcrypto.so.0.qsplit-test") != NULL);

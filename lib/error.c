@@ -33,9 +33,21 @@ const char *qs_strerror(int code)
     }
 }
 
+/* The size of struct qs_error as QSPLIT_0.1 defined it; struct_size 0 means this. Frozen:
+ * when a field is appended, write the 0.1 size here as a number (docs/abi.md). */
+#define ERROR_V01_SIZE sizeof(struct qs_error)
+
+/* A struct too small for the 0.1 fields cannot be written without overrunning the caller's
+ * memory; the return code still reports the error. */
+static int writable(const struct qs_error *err)
+{
+    return err && (err->struct_size == 0 || err->struct_size >= ERROR_V01_SIZE);
+}
+
+/* Keeps struct_size: it says what the caller's struct is, not what it holds. */
 void qs_error_clear(struct qs_error *err)
 {
-    if (err) {
+    if (writable(err)) {
         err->code = QS_OK;
         err->sys_errno = 0;
         err->text[0] = '\0';
@@ -52,7 +64,7 @@ static void set_text(struct qs_error *err, int code, int sys_errno, const char *
 
 int qsp_error(struct qs_error *err, int code, const char *fmt, ...)
 {
-    if (err && err->code == QS_OK) {
+    if (writable(err) && err->code == QS_OK) {
         va_list ap;
         va_start(ap, fmt);
         set_text(err, code, 0, fmt, ap);
@@ -75,7 +87,7 @@ int qsp_error_errno(struct qs_error *err, int sys_errno, const char *fmt, ...)
     case ENOMEM: code = QS_ENOMEM; break;
     default: code = QS_EIO; break;
     }
-    if (err && err->code == QS_OK) {
+    if (writable(err) && err->code == QS_OK) {
         va_list ap;
         va_start(ap, fmt);
         set_text(err, code, sys_errno, fmt, ap);

@@ -261,7 +261,7 @@ int qs_config_set_option(struct qs_config *c, const char *name, const char *valu
     }
     default: break;
     }
-    struct qs_error inner = {0};
+    struct qs_error inner = QS_ERROR_INIT;
     int rc = o->apply(c, value, num, &inner);
     if (rc)
         return qsp_error(err, rc, "%s: %s", o->name,

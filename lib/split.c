@@ -115,11 +115,20 @@ void qs_splitter_free(struct qs_splitter **sp)
     *sp = NULL;
 }
 
+/* The sizes of the public structs as QSPLIT_0.1 defined them: struct_size 0 means these.
+ * Frozen: when a field is appended, write the 0.1 size here as a number (docs/abi.md). */
+#define STATS_V01_SIZE sizeof(struct qs_stats)
+#define EVENT_V01_SIZE sizeof(struct qs_event)
+
+/* Copy no more than the caller's struct holds (its struct_size), nor more than ours. */
 void qs_splitter_get_stats(const struct qs_splitter *s, struct qs_stats *st)
 {
     if (s && st) {
-        *st = s->st;
-        st->dedupe_resets = s->seen.resets;
+        struct qs_stats all = s->st;
+        all.dedupe_resets = s->seen.resets;
+        all.struct_size = st->struct_size;
+        size_t n = st->struct_size ? st->struct_size : STATS_V01_SIZE;
+        memcpy(st, &all, n < sizeof all ? n : sizeof all);
     }
 }
 
@@ -353,6 +362,7 @@ static int split_statements(struct qs_splitter *s, const char *head, size_t head
 
 static int call(struct qs_splitter *s, struct qs_output *o, struct qs_error *err)
 {
+    o->struct_size = sizeof *o; /* one store per record: the callback learns our layout */
     s->st.bytes_console += o->console_len;
     if (s->fn && s->fn(s->user, o) != 0)
         return fail(s, qsp_error(err, QS_ECALLBACK, "output callback stopped the splitter"));
@@ -764,6 +774,13 @@ int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev, const ch
     if (!s || !ev || !console || !console_len || !query || !query_len ||
         (!ev->message && ev->message_len) || (!ev->logger && ev->logger_len))
         return qsp_error(err, QS_EINVAL, "qs_splitter_event: NULL argument");
+    /* Every field of the 0.1 layout is read; fields appended later are read only when
+     * ev->struct_size holds them. */
+    if (ev->struct_size && ev->struct_size < EVENT_V01_SIZE)
+        return qsp_error(err, QS_EINVAL,
+                         "qs_splitter_event: struct_size %zu is smaller than qs_event's "
+                         "QSPLIT_0.1 layout (%zu); use QS_EVENT_INIT",
+                         ev->struct_size, (size_t)EVENT_V01_SIZE);
     *console = *query = NULL;
     *console_len = *query_len = 0;
     if (ev->message_len > s->cfg->max_record) {

@@ -17,6 +17,7 @@ PACKAGES="$PACKAGES libhibernate3-java libjavassist-java"
 # snappy for Loki's native push format; nginx and openssl for the TLS proxy the push tests
 # put in front of a real Loki.
 PACKAGES="$PACKAGES libsnappy-dev nginx-light openssl"
+PACKAGES="$PACKAGES abigail-tools" # abidiff/abidw: tests/check-abi.sh, scripts/abi-dump.sh
 
 missing=""
 for p in $PACKAGES; do

@@ -227,7 +227,7 @@ static void test_p6spy_custom(void)
 
 static void test_loggers_and_regexes(void)
 {
-    struct qs_error err;
+    struct qs_error err = QS_ERROR_INIT;
     qs_error_clear(&err);
     struct qsp_detector *d = NULL;
     struct qsp_detect_ctx *c = NULL;
@@ -596,7 +596,7 @@ static void test_bare(void)
 /* p6spy's customLogMessageFormat, compiled (--p6spy-format). */
 static void test_p6spy_format(void)
 {
-    struct qs_error err;
+    struct qs_error err = QS_ERROR_INIT;
     qs_error_clear(&err);
     struct qsp_detector *d = NULL;
     struct qsp_detect_ctx *c = NULL;
@@ -728,7 +728,7 @@ static void test_garbage(void)
         "p6spy",
     };
     const size_t nfrag = sizeof frag / sizeof frag[0];
-    struct qs_error err;
+    struct qs_error err = QS_ERROR_INIT;
     qs_error_clear(&err);
     struct qsp_detector *d = NULL;
     struct qsp_detect_ctx *c = NULL;
@@ -812,7 +812,7 @@ static void measure(void)
 
 int main(void)
 {
-    struct qs_error err;
+    struct qs_error err = QS_ERROR_INIT;
     qs_error_clear(&err);
     CHECK_INT(qsp_detector_new(&bi, &err), 0);
     CHECK_INT(qsp_detect_ctx_new(&bictx, bi, &err), 0);

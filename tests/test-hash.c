@@ -29,7 +29,7 @@ static void check_vector(const struct tsv_row *row, void *ud)
 
 int main(void)
 {
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     CHECK_INT(qs_hasher_new(&hasher, &err), 0);
     char hex[QS_HASH_HEX_LEN + 1];
 

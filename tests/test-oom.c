@@ -93,7 +93,7 @@ static int on_output(void *user, const struct qs_output *o)
 /* One full use of the API. Returns 0 on success or the first error code. */
 static int scenario(void)
 {
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     struct qs_config *cfg = NULL;
     struct qs_splitter *s = NULL;
     struct qs_hasher *h = NULL;
@@ -114,7 +114,8 @@ static int scenario(void)
         rc = qs_splitter_finish(s, &err);
     const char *c, *q;
     size_t cl, ql;
-    struct qs_event ev = {.logger = "com.example.sql.Q",
+    struct qs_event ev = {.struct_size = sizeof(struct qs_event),
+                          .logger = "com.example.sql.Q",
                           .logger_len = 17,
                           .message = "UPDATE t SET a = 1",
                           .message_len = 18};

@@ -117,7 +117,7 @@ static void test_parse_rejects(void)
 static void test_errors(void)
 {
     struct qs_querylog *q = NULL;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     CHECK_INT(qs_querylog_open(&q, "/nonexistent-dir/query.log", 0, &err), QS_EIO);
     CHECK_INT(err.sys_errno, ENOENT);
     CHECK(strstr(err.text, "/nonexistent-dir/query.log") != NULL);
@@ -141,7 +141,7 @@ static void test_errors(void)
         struct rlimit rl = {4096, 4096};
         setrlimit(RLIMIT_FSIZE, &rl);
         struct qs_querylog *w = NULL;
-        struct qs_error e = {0};
+        struct qs_error e = QS_ERROR_INIT;
         if (qs_querylog_open(&w, path, 0, &e))
             _exit(3);
         char rec[1000];

@@ -27,7 +27,7 @@ static size_t nfaces;
 static void add_face(const char *name, const char *const *opts)
 {
     struct face *f = &faces[nfaces++];
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     f->name = name;
     CHECK_INT(qs_config_new(&f->cfg, &err), 0);
     for (size_t i = 0; opts[i]; i += 2) {

@@ -330,7 +330,7 @@ static void test_bad_bytes(void)
 
 static void test_custom(void)
 {
-    struct qs_error err;
+    struct qs_error err = QS_ERROR_INIT;
     struct qsp_recpat *p = NULL;
     struct qsp_recmatch *m = NULL;
     qs_error_clear(&err);
@@ -390,7 +390,7 @@ static void test_custom(void)
 
 static void test_bad_pattern(void)
 {
-    struct qs_error err;
+    struct qs_error err = QS_ERROR_INIT;
     struct qsp_recpat *p = (struct qsp_recpat *)&err;
     qs_error_clear(&err);
     CHECK_INT(qsp_recpat_new(&p, "(?<ts>\\d+", &err), QS_EPATTERN);
@@ -444,7 +444,7 @@ static void test_explain(void)
 {
     struct qs_config *cfg = NULL;
     struct qs_explain x;
-    struct qs_error err;
+    struct qs_error err = QS_ERROR_INIT;
     qs_error_clear(&err);
     CHECK_INT(qs_config_new(&cfg, &err), 0);
     if (!cfg)
@@ -531,7 +531,7 @@ static void test_explain(void)
 
 int main(void)
 {
-    struct qs_error err;
+    struct qs_error err = QS_ERROR_INIT;
     qs_error_clear(&err);
     CHECK_INT(qsp_recpat_new(&def, NULL, &err), 0);
     CHECK_INT(qsp_recmatch_new(&defm, def, &err), 0);

@@ -1,5 +1,6 @@
 /* test-split.c — the streaming splitter: chunking never changes the output, non-SQL bytes
  * pass unchanged, oversized records stream through, events split like records. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,7 @@ static int run(const struct qs_config *cfg, const char *in, size_t len, size_t c
                struct capture *c)
 {
     struct qs_splitter *s = NULL;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     memset(c, 0, sizeof *c);
     grow_append(&c->console, &c->console_len, &c->console_cap, "", 0);
     grow_append(&c->query, &c->query_len, &c->query_cap, "", 0);
@@ -302,7 +303,7 @@ static void test_huge_line(const struct qs_config *cfg)
               0);
     CHECK_INT(qs_splitter_finish(s, NULL), 0);
     getrusage(RUSAGE_SELF, &after);
-    struct qs_stats st;
+    struct qs_stats st = QS_STATS_INIT;
     qs_splitter_get_stats(s, &st);
     CHECK_INT(st.oversized, 1);
     CHECK_INT(st.sql_records, 1);
@@ -344,7 +345,7 @@ static void test_options(void)
     /* A callback that stops the splitter: QS_ECALLBACK, then every call refuses. */
     struct capture stop = {.stop_after = 1};
     CHECK_INT(qs_splitter_new(&s, cfg, capture_fn, &stop, NULL), 0);
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     CHECK_INT(qs_splitter_feed(s, in, sizeof in - 1, &err), QS_ECALLBACK);
     CHECK_INT(err.code, QS_ECALLBACK);
     CHECK(qs_splitter_feed(s, "x\n", 2, NULL) < 0);
@@ -387,7 +388,8 @@ static void test_event(const struct qs_config *cfg)
     struct qs_splitter *s = NULL;
     CHECK_INT(qs_splitter_new(&s, cfg, NULL, NULL, NULL), 0);
     const char *msg = "==>  Preparing: SELECT id\n  FROM users WHERE id = ?";
-    struct qs_event ev = {.logger = "com.example.mapper.UserMapper.selectById",
+    struct qs_event ev = {.struct_size = sizeof(struct qs_event),
+                          .logger = "com.example.mapper.UserMapper.selectById",
                           .logger_len = 40,
                           .message = msg,
                           .message_len = strlen(msg),
@@ -409,8 +411,11 @@ static void test_event(const struct qs_config *cfg)
     CHECK_STR(qh, hex);
     CHECK_MEM(sql, n, msg + 16, strlen(msg) - 16);
 
-    struct qs_event plain = {
-        .logger = "x", .logger_len = 1, .message = "hello", .message_len = 5};
+    struct qs_event plain = {.struct_size = sizeof(struct qs_event),
+                             .logger = "x",
+                             .logger_len = 1,
+                             .message = "hello",
+                             .message_len = 5};
     CHECK_INT(qs_splitter_event(s, &plain, &console, &clen, &query, &qlen, NULL), 0);
     CHECK(console == NULL && query == NULL);
     CHECK_INT(qs_splitter_event(s, NULL, &console, &clen, &query, &qlen, NULL), QS_EINVAL);
@@ -423,13 +428,16 @@ static void test_event(const struct qs_config *cfg)
     CHECK_INT(qs_splitter_new(&s, small, NULL, NULL, NULL), 0);
     char big[2048] = "==>  Preparing: SELECT ";
     memset(big + 23, 'x', sizeof big - 23);
-    struct qs_event over = {
-        .logger = "m", .logger_len = 1, .message = big, .message_len = sizeof big};
+    struct qs_event over = {.struct_size = sizeof(struct qs_event),
+                            .logger = "m",
+                            .logger_len = 1,
+                            .message = big,
+                            .message_len = sizeof big};
     CHECK_INT(qs_splitter_event(s, &over, &console, &clen, &query, &qlen, NULL), 0);
     CHECK(console == NULL && query == NULL);
     over.message_len = 1000;
     CHECK_INT(qs_splitter_event(s, &over, &console, &clen, &query, &qlen, NULL), 1);
-    struct qs_stats st;
+    struct qs_stats st = QS_STATS_INIT;
     qs_splitter_get_stats(s, &st);
     CHECK_INT(st.oversized, 1);
     qs_hasher_free(&h);
@@ -543,7 +551,7 @@ static void test_families(void)
     CHECK_INT(qs_splitter_new(&sp, cfg, NULL, NULL, NULL), 0);
     CHECK_INT(qs_splitter_feed(sp, families, sizeof families - 1, NULL), 0);
     CHECK_INT(qs_splitter_finish(sp, NULL), 0);
-    struct qs_stats st;
+    struct qs_stats st = QS_STATS_INIT;
     qs_splitter_get_stats(sp, &st);
     CHECK_INT(st.sql_records, 7);
     CHECK_INT(st.statements, 9);
@@ -567,7 +575,8 @@ static void test_families(void)
     CHECK_INT(qs_splitter_new(&sp, cfg, NULL, NULL, NULL), 0);
     const char *msg =
         "batching 2 statements:\n1:  insert into t values (1)\n2:  insert into t values (2)";
-    struct qs_event ev = {.logger = "jdbc.sqlonly",
+    struct qs_event ev = {.struct_size = sizeof(struct qs_event),
+                          .logger = "jdbc.sqlonly",
                           .logger_len = 12,
                           .message = msg,
                           .message_len = strlen(msg)};
@@ -583,8 +592,11 @@ static void test_families(void)
     /* datasource-proxy's JSON entries: the statement is hashed decoded */
     const char *js = "{\"name\":\"\", \"time\":2, \"query\":[\"select \\\"a\\u00e9\\\" from "
                      "t\\nwhere b = '\\\\'\"], \"params\":[]}";
-    struct qs_event jev = {
-        .logger = "x", .logger_len = 1, .message = js, .message_len = strlen(js)};
+    struct qs_event jev = {.struct_size = sizeof(struct qs_event),
+                           .logger = "x",
+                           .logger_len = 1,
+                           .message = js,
+                           .message_len = strlen(js)};
     CHECK_INT(qs_splitter_event(sp, &jev, &console, &clen, &query, &qlen, NULL), 1);
     hex_of("select \"a\xc3\xa9\" from t\nwhere b = '\\'", h[0]);
     snprintf(want, sizeof want,
@@ -594,7 +606,10 @@ static void test_families(void)
     CHECK(query && strstr(query, h[0]) != NULL);
     /* highlight_sql's colours are no part of the statement */
     const char *hl = "\x1b[35m[Hibernate]\x1b[0m \x1b[34mselect\x1b[0m 1";
-    struct qs_event hev = {.logger = "", .message = hl, .message_len = strlen(hl)};
+    struct qs_event hev = {.struct_size = sizeof(struct qs_event),
+                           .logger = "",
+                           .message = hl,
+                           .message_len = strlen(hl)};
     CHECK_INT(qs_splitter_event(sp, &hev, &console, &clen, &query, &qlen, NULL), 1);
     hex_of("select 1", h[0]);
     snprintf(want, sizeof want, "\x1b[35m[Hibernate]\x1b[0m \"QHash\":\"%s\"", h[0]);
@@ -608,7 +623,7 @@ static void test_families(void)
 static void test_option_table(void)
 {
     struct qs_config *cfg = NULL;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     CHECK_INT(qs_config_new(&cfg, NULL), 0);
     struct qs_option_info info;
     size_t n = 0;
@@ -770,16 +785,80 @@ static void test_json(void)
     qs_config_free(&cfg);
 }
 
+/* The ABI's sized structs (docs/abi.md): the library sets qs_output's struct_size, copies
+ * qs_stats only up to the caller's struct_size, refuses a qs_event smaller than the 0.1
+ * layout, and writes no qs_error too small to hold its fields; 0 is the 0.1 layout. */
+static int size_cb(void *user, const struct qs_output *o)
+{
+    size_t *seen = user;
+    CHECK_INT(o->struct_size, sizeof(struct qs_output));
+    CHECK(QS_HAS_FIELD(o, struct qs_output, flags));
+    (*seen)++;
+    return 0;
+}
+
+static void test_struct_size(const struct qs_config *cfg)
+{
+    size_t seen = 0;
+    struct qs_splitter *s = NULL;
+    CHECK_INT(qs_splitter_new(&s, cfg, size_cb, &seen, NULL), 0);
+    CHECK_INT(qs_splitter_feed(s, "hello\nworld\n", 12, NULL), 0);
+    CHECK_INT(qs_splitter_finish(s, NULL), 0);
+    CHECK(seen >= 1);
+
+    /* A caller built when qs_stats ended after bytes_in: nothing past it is written. */
+    struct qs_stats old;
+    memset(&old, 0xab, sizeof old);
+    old.struct_size = offsetof(struct qs_stats, bytes_console);
+    qs_splitter_get_stats(s, &old);
+    CHECK_INT(old.struct_size, offsetof(struct qs_stats, bytes_console));
+    CHECK_INT(old.bytes_in, 12);
+    CHECK(old.bytes_console == UINT64_C(0xabababababababab));
+    struct qs_stats zero = {0}, full = QS_STATS_INIT;
+    qs_splitter_get_stats(s, &zero);
+    qs_splitter_get_stats(s, &full);
+    CHECK_INT(zero.struct_size, 0);
+    CHECK_INT(zero.bytes_console, 12);
+    CHECK_INT(full.bytes_console, 12);
+    CHECK_INT(full.struct_size, sizeof(struct qs_stats));
+    qs_splitter_free(&s);
+
+    CHECK_INT(qs_splitter_new(&s, cfg, NULL, NULL, NULL), 0);
+    const char *console, *query;
+    size_t clen, qlen;
+    struct qs_event ev = {
+        .struct_size = 4, .logger = "x", .logger_len = 1, .message = "hi", .message_len = 2};
+    struct qs_error err = QS_ERROR_INIT;
+    CHECK_INT(qs_splitter_event(s, &ev, &console, &clen, &query, &qlen, &err), QS_EINVAL);
+    CHECK(strstr(err.text, "QS_EVENT_INIT") != NULL);
+    ev.struct_size = 0; /* the 0.1 layout */
+    CHECK_INT(qs_splitter_event(s, &ev, &console, &clen, &query, &qlen, NULL), 0);
+
+    /* An error struct too small for its fields is not written; the code is still returned. */
+    struct qs_error tiny = {.struct_size = 2};
+    CHECK_INT(qs_splitter_event(s, NULL, &console, &clen, &query, &qlen, &tiny), QS_EINVAL);
+    CHECK_INT(tiny.code, QS_OK);
+    CHECK_INT(tiny.struct_size, 2);
+    struct qs_error z = {0};
+    CHECK_INT(qs_splitter_event(s, NULL, &console, &clen, &query, &qlen, &z), QS_EINVAL);
+    CHECK_INT(z.code, QS_EINVAL);
+    qs_error_clear(&z);
+    CHECK_INT(z.code, QS_OK);
+    CHECK_INT(z.struct_size, 0);
+    qs_splitter_free(&s);
+}
+
 int main(void)
 {
     struct qs_config *cfg = NULL;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     CHECK_INT(qs_config_new(&cfg, &err), 0);
     test_sample(cfg);
     test_chunking(cfg, sample, sizeof sample - 1);
     test_families();
     test_json();
     test_option_table();
+    test_struct_size(cfg);
     const char *src = getenv("QS_SOURCE_ROOT");
     char path[4096];
     snprintf(path, sizeof path, "%s/examples/logs/console.log", src ? src : ".");

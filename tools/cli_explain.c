@@ -146,7 +146,7 @@ int cli_explain(const struct qs_config *cfg, int in, const char *in_name)
     char *buf = malloc(SAMPLE_BYTES);
     struct explain_run run = {0};
     struct qs_splitter *sp = NULL;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     int status = 1;
     size_t len = 0;
     if (!buf) {

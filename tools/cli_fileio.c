@@ -34,7 +34,7 @@ int cli_out_init(struct cli_out *o, int fd, const char *name, size_t cap)
 static int write_all(struct cli_out *o, const char *p, size_t n)
 {
     if (o->ql) {
-        struct qs_error err = {0};
+        struct qs_error err = QS_ERROR_INIT;
         if (qs_querylog_append(o->ql, p, n, &err) != 0) {
             cli_error("%s", err.text);
             return -1;
@@ -210,7 +210,7 @@ static int open_outputs(const struct cli_input *in, const struct cli_split_io *i
                         struct qs_querylog **ql)
 {
     const char *path = io->console_path;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     if (path && strcmp(path, "-") != 0) {
         *out = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, (mode_t)io->file_mode);
         if (*out < 0) {
@@ -285,7 +285,7 @@ static int feed_input(struct qs_splitter *sp, const struct cli_input *in, char *
 static int finish_outputs(struct split_run *run, const struct cli_split_io *io, int *out,
                           struct qs_querylog **ql)
 {
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     if (cli_out_flush(&run->query) || cli_out_flush(&run->console))
         return -1;
     if (*out != 1 && close(*out) != 0) {
@@ -307,7 +307,7 @@ int cli_split_run(const struct qs_config *cfg, struct cli_input *in,
     int status = 1, out = 1;
     struct qs_splitter *sp = NULL;
     struct qs_querylog *ql = NULL;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     struct split_run run;
     char *chunk = NULL;
     memset(&run, 0, sizeof run);
@@ -343,7 +343,7 @@ int cli_split_run(const struct qs_config *cfg, struct cli_input *in,
     if (!io->quiet) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
-        struct qs_stats stats;
+        struct qs_stats stats = QS_STATS_INIT;
         qs_splitter_get_stats(sp, &stats);
         if (run.progress)
             show_progress(&run, stats.bytes_in, 1);

@@ -57,7 +57,7 @@ struct split_opts {
  * name). */
 static int set_option(struct qs_config *cfg, const char *name, const char *value)
 {
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     if (qs_config_set_option(cfg, name, value, &err) == 0)
         return 0;
     cli_error("--%s", err.text);
@@ -172,7 +172,7 @@ int cmd_split(int argc, char **argv)
 {
     struct split_opts o = {NULL, "query.log", 0, 0, 0, 0640};
     struct qs_config *cfg = NULL;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
 
     if (qs_config_new(&cfg, &err)) {
         cli_error("%s", err.text);

@@ -109,7 +109,7 @@ static int cmd_text(enum text_kind kind, int argc, char **argv)
         }
     }
     struct qs_hasher *h = NULL;
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     if (qs_hasher_new(&h, &err)) {
         cli_error("%s", err.text);
         return 1;

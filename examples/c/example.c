@@ -26,7 +26,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s QUERY_LOG < console.log > console.split.log\n", argv[0]);
         return 2;
     }
-    struct qs_error err = {0};
+    struct qs_error err = QS_ERROR_INIT;
     struct qs_config *cfg = NULL;
     struct qs_querylog *ql = NULL;
     struct qs_splitter *sp = NULL;
@@ -42,7 +42,7 @@ int main(int argc, char **argv)
             goto out;
     if (ferror(stdin) || qs_splitter_finish(sp, &err))
         goto out;
-    struct qs_stats st;
+    struct qs_stats st = QS_STATS_INIT;
     qs_splitter_get_stats(sp, &st);
     fprintf(stderr, "%llu records, %llu with SQL, %llu distinct QHashes\n",
             (unsigned long long)st.records, (unsigned long long)st.sql_records,

@@ -16,6 +16,17 @@
  *   owns the memory and reuses it.
  * - No hidden global state. Each object says what may be shared across threads.
  * - The library never prints; it reports through return codes, errors and statistics.
+ *
+ * ABI (docs/abi.md)
+ * - Symbols are versioned (lib/libqsplit.map): QSPLIT_0.1 is the first ABI. A function is
+ *   never removed or changed within a major version; new ones go in a new node.
+ * - The structs passed across the boundary (qs_error, qs_output, qs_stats, qs_event) start
+ *   with `size_t struct_size`, the sizeof the side that filled it was built with. New fields
+ *   are only ever appended, so a library and a caller built with different versions use the
+ *   fields both know. The caller sets it with the QS_*_INIT macros (0 means the QSPLIT_0.1
+ *   layout, so a zero-initialized struct stays valid); the library sets it in qs_output.
+ *   QS_HAS_FIELD tells whether a struct that size holds a field.
+ * - The handles (qs_hasher, qs_config, qs_splitter, qs_querylog) are opaque.
  */
 #ifndef QSPLIT_H
 #define QSPLIT_H
@@ -32,6 +43,11 @@ extern "C" {
 #else
 #define QS_EXPORT
 #endif
+
+/* Whether *ptr, of (ptr)->struct_size bytes, holds field: for a qs_output, where the
+ * library sets struct_size, when a caller is built with a newer header than it runs with. */
+#define QS_HAS_FIELD(ptr, type, field)                                                        \
+    (offsetof(type, field) + sizeof((ptr)->field) <= (ptr)->struct_size)
 
 /* ---- version ----------------------------------------------------------------------- */
 
@@ -61,12 +77,22 @@ QS_EXPORT const char *qs_version(void);
 /* A short English description of a QS_E* code; unknown codes get a generic text. */
 QS_EXPORT const char *qs_strerror(int code);
 
-/* Caller-owned error details. The first error recorded wins. */
+/* Caller-owned error details. The first error recorded wins. Initialize it with
+ * QS_ERROR_INIT (or zero it: 0 is the QSPLIT_0.1 layout); qs_error_clear keeps struct_size. */
 struct qs_error {
-    int code;       /* QS_OK or a QS_E* code */
-    int sys_errno;  /* errno for QS_EIO / QS_ENOSPC, else 0 */
-    char text[256]; /* NUL-terminated message naming the cause */
+    size_t struct_size; /* sizeof(struct qs_error) the caller was built with, or 0 */
+    int code;           /* QS_OK or a QS_E* code */
+    int sys_errno;      /* errno for QS_EIO / QS_ENOSPC, else 0 */
+    char text[256];     /* NUL-terminated message naming the cause */
 };
+
+#define QS_ERROR_INIT                                                                         \
+    {                                                                                         \
+        sizeof(struct qs_error), QS_OK, 0,                                                    \
+        {                                                                                     \
+            0                                                                                 \
+        }                                                                                     \
+    }
 
 /* Reset an error struct to QS_OK. */
 QS_EXPORT void qs_error_clear(struct qs_error *err);
@@ -270,8 +296,10 @@ QS_EXPORT int qs_config_quick_test(const struct qs_config *cfg, const char *logg
 #define QS_OUT_PARTIAL 0x2u /* record over the size limit: more of it follows, unsplit */
 
 /* One output record, passed to the output callback. Every pointer is borrowed and valid
- * only during the callback. */
+ * only during the callback. struct_size is set by the library: a field past it (a newer
+ * header than the running library) is absent; test with QS_HAS_FIELD. */
 struct qs_output {
+    size_t struct_size;  /* sizeof(struct qs_output) of the library that filled it */
     const char *console; /* the console bytes of this record, whole lines */
     size_t console_len;
     const char *query; /* query.log lines (one per statement) ending in '\n', or NULL */
@@ -287,7 +315,11 @@ struct qs_output {
 /* Return 0 to go on; any other value stops the splitter with QS_ECALLBACK. */
 typedef int (*qs_output_fn)(void *user, const struct qs_output *out);
 
+/* Filled by qs_splitter_get_stats up to the caller's struct_size (set it with
+ * QS_STATS_INIT; 0 means the QSPLIT_0.1 layout); fields past the library's own are left as
+ * they were. */
 struct qs_stats {
+    size_t struct_size; /* sizeof(struct qs_stats) the caller was built with, or 0 */
     uint64_t bytes_in;
     uint64_t bytes_console;  /* console bytes emitted */
     uint64_t bytes_query;    /* query.log bytes emitted */
@@ -302,6 +334,11 @@ struct qs_stats {
     uint64_t collapsed_comments; /* one-line statements holding a "--" comment, which
                                   * hides the rest of the statement (docs/qhash.md) */
 };
+
+#define QS_STATS_INIT                                                                         \
+    {                                                                                         \
+        .struct_size = sizeof(struct qs_stats)                                                \
+    }
 
 /*
  * A splitter turns a console log (any chunking) into console records and query.log lines,
@@ -327,8 +364,11 @@ QS_EXPORT int qs_splitter_flush(struct qs_splitter *s, struct qs_error *err);
 QS_EXPORT void qs_splitter_get_stats(const struct qs_splitter *s, struct qs_stats *st);
 
 /* One already-assembled logging event (the logback appender's case). Borrowed; lengths
- * are bytes of UTF-8; ts and thread may be NULL. */
+ * are bytes of UTF-8; ts and thread may be NULL. Set struct_size with QS_EVENT_INIT (0 means
+ * the QSPLIT_0.1 layout); fields past it are taken as absent. A size smaller than the
+ * QSPLIT_0.1 layout's is QS_EINVAL. */
 struct qs_event {
+    size_t struct_size; /* sizeof(struct qs_event) the caller was built with, or 0 */
     const char *logger;
     size_t logger_len;
     const char *message;
@@ -338,6 +378,11 @@ struct qs_event {
     const char *ts;
     size_t ts_len;
 };
+
+#define QS_EVENT_INIT                                                                         \
+    {                                                                                         \
+        .struct_size = sizeof(struct qs_event)                                                \
+    }
 
 /*
  * Split one event. Returns 1 when the message carried SQL: *console is the replacement
@@ -398,6 +443,9 @@ QS_EXPORT int qs_querylog_append(struct qs_querylog *q, const void *data, size_t
                                  struct qs_error *err);
 
 /*
+ * Stable API, not a face's private helper: query.log's format is the library's (it writes
+ * every line), so reading it back is too; `qsplit lookup`, the Java QueryLog and any tool
+ * that joins a QHash to its SQL use this one parser rather than each their own.
  * Parse one query.log line. qhash gets the record's QHash; sql (cap bytes, len is always
  * enough) gets the decoded "sql" value, *sql_len its length. QS_ENOTFOUND for a line that
  * is not a query.log record.
@@ -407,6 +455,11 @@ QS_EXPORT int qs_query_record_parse(const char *line, size_t len,
                                     size_t *sql_len);
 
 /* ---- JSON strings ------------------------------------------------------------------ */
+
+/* Stable API, not a face's private helper: the exact bytes query.log's "sql" values are
+ * (jansson-identical, ill-formed UTF-8 replaced). The pusher writes Loki lines with it and
+ * any face that writes or matches query.log text needs the same bytes, so there is one
+ * encoder, tested once (tests/test-json.c against jansson). */
 
 /* Largest output of qs_json_quote for len input bytes. */
 QS_EXPORT size_t qs_json_quote_bound(size_t len);
@@ -421,6 +474,11 @@ QS_EXPORT int qs_json_quote(const char *s, size_t len, char *out, size_t cap, si
                             size_t *replaced);
 
 /* ---- timestamps -------------------------------------------------------------------- */
+
+/* Stable API, not a face's private helper: the timestamp grammar is the one the default
+ * record start recognizes (docs/layouts.md), which only the library knows; the pusher
+ * stamps Loki entries with it and a face that orders or filters records by time needs the
+ * same reading of the same text. */
 
 #define QS_TS_LOCAL 0x1u /* timestamps without an offset are local time (TZ), else UTC */
 

@@ -54,7 +54,8 @@ static void *write_records(void *arg)
             memcpy(msg + len, pad, sizeof pad - 1);
             len += (int)sizeof pad - 1;
         }
-        struct qs_event ev = {.logger = "c.e.UserMapper.select",
+        struct qs_event ev = {.struct_size = sizeof(struct qs_event),
+                              .logger = "c.e.UserMapper.select",
                               .logger_len = 21,
                               .message = msg,
                               .message_len = (size_t)len};
