@@ -10,6 +10,18 @@
 #include "error.h"
 #include "jsonevent.h"
 
+/* As the splitter counts collapsed_comments: a statement logged on one line (its line
+ * breaks collapsed) that holds a `--` comment, which swallows the rest of the statement. */
+static int line_comment(const struct qsp_sql_span *sp, const char *msg)
+{
+    for (size_t i = 0; i < sp->n; i++) {
+        const struct qsp_stmt *t = &sp->stmt[i];
+        if (t->collapsed && qsp_sql_has_line_comment(msg + t->sql_off, t->sql_len))
+            return 1;
+    }
+    return 0;
+}
+
 static int ws(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -100,6 +112,7 @@ static int explain_json(const struct qs_config *cfg, struct qsp_detect_ctx *dc,
         out->keep_len = ev.msg.off + qsp_json_raw_offset(m, ev.msg.len, sp.keep_len);
         out->sql_off = ev.msg.off + from;
         out->sql_len = qsp_json_raw_offset(m, ev.msg.len, sp.sql_off + sp.sql_len) - from;
+        out->line_comment = line_comment(&sp, msg);
     }
     free(msg);
     return rc;
@@ -180,6 +193,7 @@ int qs_config_explain(const struct qs_config *cfg, const char *record, size_t le
     out->keep_len = msg_off + sp.keep_len;
     out->sql_off = msg_off + sp.sql_off;
     out->sql_len = sp.sql_len;
+    out->line_comment = line_comment(&sp, record + msg_off);
     rc = 1;
 done:
     qsp_recmatch_free(&rm);

@@ -461,6 +461,16 @@ static void test_explain(void)
     CHECK_MEM(r + x.sql_off, x.sql_len, "SELECT 1\n  FROM t", 17);
     CHECK_MEM(r, x.keep_len, r, (size_t)(strstr(r, "SELECT") - r));
     CHECK(x.why == NULL);
+    CHECK_INT(x.line_comment, 0);
+    /* A statement logged on one line with a -- comment: the comment swallows the rest. */
+    r = "2021-05-25 18:32:35.710 DEBUG 1 --- [main] c.e.M : ==>  Preparing: UPDATE t SET a = "
+        "?, -- note b = ? WHERE id = ?\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 1);
+    CHECK_INT(x.line_comment, 1);
+    r = "2021-05-25 18:32:35.710 DEBUG 1 --- [main] c.e.M : ==>  Preparing: SELECT '--' FROM "
+        "t\n";
+    CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 1);
+    CHECK_INT(x.line_comment, 0);
     r = "2021-05-25 18:32:35.710 DEBUG 1 --- [main] c.e.M : ==> Parameters: 1(Long)\n";
     CHECK_INT(qs_config_explain(cfg, r, strlen(r), &x, &err), 0);
     CHECK_STR(x.layout, "spring-boot");

@@ -127,6 +127,12 @@ static void show(size_t index, uint64_t start, const char *rec, size_t len,
         printf("\n  split by   %s: SQL ", x->recognizer);
         quoted(rec + x->sql_off, x->sql_len, 70);
         printf(" (%zu bytes)\n", x->sql_len);
+        if (x->line_comment)
+            fputs(
+                "  note       logged on one line with a -- comment: the comment swallows the "
+                "rest of the statement, so statements that differ after it share a QHash "
+                "(docs/qhash.md)\n",
+                stdout);
     } else {
         printf("\n  left alone %s\n", x->why);
     }
@@ -179,7 +185,7 @@ int cli_explain(const struct qs_config *cfg, int in, const char *in_name)
         goto done;
     }
     struct tally layouts[KINDS_MAX], outcomes[KINDS_MAX];
-    size_t nl = 0, no = 0, shown = 0, split = 0;
+    size_t nl = 0, no = 0, shown = 0, split = 0, comments = 0;
     uint64_t start = 0;
     for (size_t i = 0; i < run.n; i++) {
         const char *rec = buf + start;
@@ -191,6 +197,7 @@ int cli_explain(const struct qs_config *cfg, int in, const char *in_name)
             goto done;
         }
         split += (size_t)rc;
+        comments += rc > 0 && x.line_comment;
         char outcome[160];
         snprintf(outcome, sizeof outcome, "%s%s",
                  rc ? "split by " : "left alone: ", rc ? x.recognizer : x.why);
@@ -204,6 +211,10 @@ int cli_explain(const struct qs_config *cfg, int in, const char *in_name)
     }
     printf("\n%s: %s%zu bytes, %zu records, %zu would be split\n", in_name,
            more ? "the first " : "", len, run.n, split);
+    if (comments)
+        printf("%zu of them logged on one line with a -- comment that swallows the rest of "
+               "the statement (docs/qhash.md)\n",
+               comments);
     print_tally("layouts (the first line of each record):", layouts, nl);
     print_tally("outcomes:", outcomes, no);
     if (fflush(stdout) != 0) {

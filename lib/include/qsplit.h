@@ -415,6 +415,8 @@ struct qs_explain {
     size_t keep_len;         /* the console keeps record[0 .. keep_len) before the QHash */
     size_t sql_off, sql_len; /* the statement hashed */
     const char *why;         /* static text: why the record was left alone, else NULL */
+    int line_comment; /* 1: the statement was logged on one line and holds a `--` comment,
+                       * which swallows the rest of it (docs/qhash.md) */
 };
 
 /* Explain one record (borrowed; any bytes). Returns 1 when it would be split, 0 when left
