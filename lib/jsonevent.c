@@ -171,6 +171,24 @@ static struct qsp_json_field *slot(struct scan *c, const struct qsp_json_field *
 
 /* An object whose '{' is at s[i]. top: the event itself (its keys are read); log: the
  * top-level "log" object. */
+/* After a member or element: 1 at the closing bracket (consumed), 0 after a comma (and the
+ * blanks after it), -1 on anything else or at the end of the line. */
+static int list_next(struct scan *c, char close)
+{
+    skip_ws(c);
+    if (c->i >= c->n)
+        return -1;
+    if (c->s[c->i] == close) {
+        c->i++;
+        return 1;
+    }
+    if (c->s[c->i] != ',')
+        return -1;
+    c->i++;
+    skip_ws(c);
+    return 0;
+}
+
 static int object(struct scan *c, int depth, int where)
 {
     c->i++;
@@ -218,17 +236,9 @@ static int object(struct scan *c, int depth, int where)
             if (f && !f->len && (is_string || f == &c->ev->ts))
                 *f = v;
         }
-        skip_ws(c);
-        if (c->i >= c->n)
-            return 0;
-        if (c->s[c->i] == '}') {
-            c->i++;
-            return 1;
-        }
-        if (c->s[c->i] != ',')
-            return 0;
-        c->i++;
-        skip_ws(c);
+        int r = list_next(c, '}');
+        if (r)
+            return r > 0;
     }
 }
 
@@ -244,17 +254,9 @@ static int array(struct scan *c, int depth)
         int is_string;
         if (!value(c, depth, NULL, &is_string))
             return 0;
-        skip_ws(c);
-        if (c->i >= c->n)
-            return 0;
-        if (c->s[c->i] == ']') {
-            c->i++;
-            return 1;
-        }
-        if (c->s[c->i] != ',')
-            return 0;
-        c->i++;
-        skip_ws(c);
+        int r = list_next(c, ']');
+        if (r)
+            return r > 0;
     }
 }
 
