@@ -73,7 +73,7 @@ struct app {
     struct qs_config *qcfg;
     struct input *in;
     int nin;
-    unsigned ts_flags;
+    struct qs_tz *tz;      /* the zone of record times without an offset */
     int64_t stop_deadline; /* monotonic ms; 0 while running */
     int old_warned, nots_warned, limit_warned;
     struct deferred defer;
@@ -442,7 +442,7 @@ static int entry_ts(struct app *a, enum push_stream s, const char *ts, size_t le
 {
     int64_t ns, last = a->batch.last_ts[s];
     *own = 0;
-    if (a->cfg.read_time || !ts || qs_timestamp_parse(ts, len, a->ts_flags, &ns) < 0) {
+    if (a->cfg.read_time || !ts || qs_timestamp_parse(ts, len, a->tz, &ns) < 0) {
         /* No time of its own: just after the stream's previous entry; the read time only
          * for a stream that has none yet. */
         *out = a->cfg.read_time || !last ? push_wall_ns() : last + 1;
@@ -762,21 +762,30 @@ static int input_step(struct input *in, char *buf)
     }
 }
 
+/*
+ * The zone name the core is given. "local" is the process's zone as the C library reads it:
+ * TZ (":" before a file name dropped; empty is UTC), else /etc/localtime, else UTC. Read
+ * here, once: the library reads no environment.
+ */
+static const char *zone_name(const char *configured)
+{
+    if (configured && strcmp(configured, "local"))
+        return configured;
+    const char *tz = getenv("TZ");
+    if (!tz)
+        return access("/etc/localtime", R_OK) == 0 ? "/etc/localtime" : "UTC";
+    if (*tz == ':')
+        tz++;
+    return *tz ? tz : "UTC";
+}
+
 static int setup(struct app *a)
 {
     struct push_config *c = &a->cfg;
     struct qs_error err = {0};
-    if (c->timezone && strcmp(c->timezone, "local")) {
-        if (!strcmp(c->timezone, "UTC")) {
-            a->ts_flags = 0;
-        } else {
-            /* The core reads local time through TZ: a configured zone is our TZ. */
-            setenv("TZ", c->timezone, 1);
-            tzset();
-            a->ts_flags = QS_TS_LOCAL;
-        }
-    } else {
-        a->ts_flags = QS_TS_LOCAL;
+    if (qs_tz_new(zone_name(c->timezone), &a->tz, &err) < 0) {
+        push_err("config: timestamps.timezone: %s", err.text);
+        return -1;
     }
     if (qs_config_new(&a->qcfg, &err) < 0 ||
         (c->record_pattern &&
@@ -906,6 +915,7 @@ out:
     free(a->hashes);
     push_http_free(&a->http);
     qs_config_free(&a->qcfg);
+    qs_tz_free(a->tz);
     push_config_free(&a->cfg);
     return status;
 }
