@@ -189,7 +189,7 @@ static int64_t libc_local(const char *name, int64_t y, int mo, int d, int h, int
     return (int64_t)mktime(&tm);
 }
 
-/* Every quarter hour within three hours of each of the zone's offset changes from 1970 to
+/* Every half hour from an hour before to an hour after each of the zone's offset changes from 1970 to
  * 2070 (so past the TZif table's last entry in 2037, where its rule takes over), read by
  * qs_tz and by the C library: the same instant. Returns the changes seen, -1 if none. */
 static int compare_zone(const char *name)
@@ -207,15 +207,28 @@ static int compare_zone(const char *name)
     setenv("TZ", name, 1);
     tzset();
     int changes = 0, bad = 0;
-    for (time_t t = 0; t < (time_t)3155760000; t += 3 * 3600) {
-        struct tm a, b;
-        time_t u = t + 3 * 3600;
-        localtime_r(&t, &a);
-        localtime_r(&u, &b);
+    struct tm a, b;
+    time_t day = 0;
+    localtime_r(&day, &a);
+    for (; day < (time_t)3155760000; day += 86400, a = b) {
+        time_t next = day + 86400;
+        localtime_r(&next, &b);
         if (a.tm_gmtoff == b.tm_gmtoff)
             continue;
+        /* the change within this day, to the second: the last instant before it is t */
+        time_t t = day, u = next;
+        while (u - t > 1) {
+            time_t mid = t + (u - t) / 2, m_off;
+            struct tm m;
+            localtime_r(&mid, &m);
+            m_off = m.tm_gmtoff;
+            if (m_off == a.tm_gmtoff)
+                t = mid;
+            else
+                u = mid;
+        }
         changes++;
-        for (int64_t w = (int64_t)t - 3 * 3600; w <= (int64_t)u + 6 * 3600; w += 900) {
+        for (int64_t w = (int64_t)t - 3600; w <= (int64_t)u + 3600; w += 1800) {
             time_t wt = (time_t)w;
             struct tm l;
             localtime_r(&wt, &l); /* a wall time near the change, in this zone */

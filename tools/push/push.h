@@ -10,6 +10,8 @@
 
 #include <qsplit.h>
 
+#include "cli_buf.h" /* the tools' one growable buffer (tools/cli_buf.c) */
+
 #define PUSH_MAX_LABELS 30 /* Loki refuses more */
 #define PUSH_MAX_FILES 2
 
@@ -84,17 +86,6 @@ long push_parse_duration(const char *s);
 /* Parse "1048576", "1MiB", "512k", "1MB" into bytes; 0 on success. */
 int push_parse_size(const char *s, size_t *out);
 
-/* ---- a growable byte buffer (encode.c) ---- */
-struct push_buf {
-    char *p;
-    size_t len, cap;
-};
-
-/* Room for extra more bytes; 0 or -1 (out of memory). */
-int push_buf_reserve(struct push_buf *b, size_t extra);
-int push_buf_put(struct push_buf *b, const void *data, size_t len);
-void push_buf_free(struct push_buf *b);
-
 /* ---- the batch (batch.c) ---- */
 enum push_stream { PUSH_STREAM_CONSOLE, PUSH_STREAM_QUERY, PUSH_NSTREAMS };
 
@@ -114,8 +105,8 @@ struct push_entry_meta {
 /* Entries are encoded as they come in (the JSON of each stream's "values"), so a line is
  * copied once and a batch is never held twice. */
 struct push_batch {
-    struct push_buf values[PUSH_NSTREAMS]; /* ["<ns>","<line>"],… */
-    struct push_buf starts[PUSH_NSTREAMS]; /* a struct push_entry_meta per entry: where it
+    struct cli_buf values[PUSH_NSTREAMS]; /* ["<ns>","<line>"],… */
+    struct cli_buf starts[PUSH_NSTREAMS]; /* a struct push_entry_meta per entry: where it
                                               begins in values (to send a part of the batch),
                                               its time and decoded size (to tell which
                                               entries a 400 refused) */
@@ -144,7 +135,7 @@ static inline struct push_entry_meta push_entry_meta(const struct push_batch *b,
                                                      size_t i)
 {
     struct push_entry_meta m;
-    memcpy(&m, b->starts[s].p + i * sizeof m, sizeof m);
+    memcpy(&m, b->starts[s].data + i * sizeof m, sizeof m);
     return m;
 }
 
@@ -180,7 +171,7 @@ size_t push_utf8_repair(const char *p, size_t len, char *out);
 /* ---- the body (encode.c) ---- */
 /* Append ["<ts_ns>","<line as a JSON string>"] (with a leading comma when out is not
  * empty). Invalid UTF-8 is replaced, the count added to *repaired. */
-int push_json_entry(struct push_buf *out, int64_t ts_ns, const char *line, size_t len,
+int push_json_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_t len,
                     uint64_t *repaired);
 
 /* The push body of part p of the batch: {"streams":[{"stream":{labels},"values":[…]},…]},
@@ -192,7 +183,7 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
 /* ---- the protobuf body (proto.c) ---- */
 /* Append one StreamAdapter.entries field (an EntryAdapter) with the line repaired as Loki
  * must see it (dlen: its decoded length, push_decoded_len). */
-int push_proto_entry(struct push_buf *out, int64_t ts_ns, const char *line, size_t len,
+int push_proto_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_t len,
                      size_t dlen, uint64_t *repaired);
 /* The snappy-compressed PushRequest of part p; *raw_len is the protobuf size. */
 int push_encode_proto(const struct push_batch *b, const struct push_part *p,
