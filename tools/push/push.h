@@ -76,6 +76,35 @@ struct push_config {
     int nsplit_opts;
 };
 
+/* One row of config.c's settings table (docs/push.md's table, key for key). */
+enum push_setting_kind {
+    PUSH_SET_STR,          /* a string, copied */
+    PUSH_SET_SECRET,       /* the first line of the file named: a password or token */
+    PUSH_SET_MS,           /* a duration (push_parse_duration) into a long of ms */
+    PUSH_SET_SIZE,         /* a size (push_parse_size) into a size_t, lo..hi bytes */
+    PUSH_SET_INT,          /* a decimal int, lo..hi */
+    PUSH_SET_BOOL,         /* true/yes/1 or false/no/0 into an int */
+    PUSH_SET_FORMAT,       /* protobuf (1) or json (0) into an int */
+    PUSH_SET_MODE,         /* an octal file mode into an unsigned, lo..hi */
+    PUSH_SET_INPUT,        /* an input file of kind lo */
+    PUSH_SET_LABEL,        /* labels.NAME */
+    PUSH_SET_SPLIT_OPTION, /* split_options.NAME: the core's option table */
+};
+
+struct push_setting {
+    const char *key; /* dotted, as the YAML file nests it; a trailing '.' takes a name */
+    enum push_setting_kind kind;
+    size_t offset;           /* of the field in struct push_config */
+    long lo, hi;             /* bounds (PUSH_SET_INPUT: lo is the input kind) */
+    long dflt;               /* the field's default (numeric kinds) */
+    const char *doc_default; /* the default as docs/push.md's table writes it */
+    const char *flag;        /* the --flag that sets it too, or NULL */
+    const char *hint;        /* what an error says is wanted; a secret file's name */
+};
+
+/* The table, for test-config (docs/push.md against it). */
+const struct push_setting *push_settings(size_t *n);
+
 /* Defaults, then the file (if any), then flags: argv overrides. 0, or -1 (reported); 2
  * for a usage error. */
 int push_config_load(struct push_config *c, int argc, char **argv);
