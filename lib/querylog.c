@@ -70,19 +70,15 @@ static void check_path(struct qs_querylog *q)
     pthread_mutex_unlock(&q->lock);
 }
 
-/* Append s as a JSON string literal (see qs_json_quote: jansson's escapes, U+FFFD policy). */
+/* Append s as a JSON string literal (see qs_json_quote: jansson's escapes, U+FFFD policy).
+ * Room for the worst case is reserved so one call does it, as split.c and qsplit-push's
+ * encode.c do: the batch buffer is reused, and reserved pages never written cost nothing. */
 static int append_string(struct qsp_buf *out, const char *s, size_t len, uint64_t *invalid)
 {
-    size_t n = 0, bad = 0;
-    /* Most SQL needs few escapes: try a little over its length, then the exact size. */
-    if (qsp_buf_reserve(out, len + len / 8 + 16))
+    size_t bound = qs_json_quote_bound(len), n = 0, bad = 0;
+    if (bound == SIZE_MAX || qsp_buf_reserve(out, bound))
         return QS_ENOMEM;
     int rc = qs_json_quote(s, len, out->data + out->len, out->cap - out->len, &n, &bad);
-    if (rc == QS_ERANGE) {
-        if (qsp_buf_reserve(out, n))
-            return QS_ENOMEM;
-        rc = qs_json_quote(s, len, out->data + out->len, out->cap - out->len, &n, &bad);
-    }
     if (rc)
         return rc;
     out->len += n;

@@ -1,9 +1,8 @@
 /* timestamp.c — record timestamps of the known layouts to nanoseconds since the epoch. */
-#include <errno.h>
 #include <stdint.h>
-#include <time.h>
 
 #include "qsplit.h"
+#include "tz.h"
 
 /* Read exactly n digits at s[*i]; -1 if any is not a digit. */
 static int digits(const char *s, size_t len, size_t *i, int n)
@@ -65,13 +64,37 @@ static int date(const char *ts, size_t len, size_t *i, int *y, int *mo, int *d)
 }
 
 /*
+ * The instant whose wall-clock time in tz is `local` (seconds since the epoch as if UTC).
+ * Start from reading it as UTC and correct by the offset in force there until the offset
+ * holds: glibc's mktime search as a fresh process (`TZ=… date -d`) runs it, so an hour
+ * repeated when clocks go back is the pass nearer that first guess (the later one east of
+ * UTC, the earlier one west of it). An hour skipped when clocks go forward has no such
+ * instant (`date -d` refuses it); mktime reads it with the offset before the change when
+ * the one after is daylight time, else with the one after, and so do we.
+ * test-timestamp compares all of it with the C library, zone by zone.
+ */
+static int64_t local_to_utc(const struct qs_tz *tz, int64_t local)
+{
+    int64_t t = local;
+    int dst;
+    for (int probe = 0; probe < 8; probe++) {
+        int64_t next = local - qsp_tz_offset(tz, t, &dst);
+        if (next == t)
+            return t;
+        t = next;
+    }
+    int32_t before = qsp_tz_offset(tz, local - 90000, &dst);
+    int32_t after = qsp_tz_offset(tz, local + 90000, &dst);
+    return local - (dst ? before : after);
+}
+
+/*
  * Accepted: a date (yyyy-MM-dd, yyyy/MM/dd, dd MMM yyyy, dd-MMM-yyyy), T or a blank,
  * HH:mm:ss, optionally [.,] and 1-9 fraction digits, optionally Z, ±HH, ±HHMM or ±HH:MM
- * (after a blank too: logback's %d{… Z}); nothing before or after. Without a zone the time is UTC, or local
- * time with QS_TS_LOCAL: then the C library's TZ (environment, tzset) decides, the only
- * state read, and an ambiguous hour at a DST change is resolved by mktime.
+ * (after a blank too: logback's %d{… Z}); nothing before or after. Without a zone in the
+ * text the time is in tz (NULL: UTC). No process state is read: the zone is the argument.
  */
-int qs_timestamp_parse(const char *ts, size_t len, unsigned flags, int64_t *unix_ns)
+int qs_timestamp_parse(const char *ts, size_t len, const struct qs_tz *tz, int64_t *unix_ns)
 {
     if (!ts || !unix_ns)
         return QS_EINVAL;
@@ -136,27 +159,11 @@ int qs_timestamp_parse(const char *ts, size_t len, unsigned flags, int64_t *unix
     if (i != len)
         return QS_EINVAL;
 
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = s;
-    time_t t;
-    if (!zoned && (flags & QS_TS_LOCAL)) {
-        tm.tm_isdst = -1;
-        errno = 0;
-        t = mktime(&tm);
-        if (t == (time_t)-1 && errno)
-            return QS_ERANGE;
-    } else {
-        t = timegm(&tm);
-        t -= off;
-    }
+    int64_t t = (qsp_days_from_civil(y, mo, d) * 24 + h) * 3600 + mi * 60L + s;
+    t = zoned ? t - off : local_to_utc(tz, t);
     /* int64 nanoseconds reach from 1677 to 2262. */
     if (t > INT64_MAX / 1000000000 - 1 || t < INT64_MIN / 1000000000 + 1)
         return QS_ERANGE;
-    *unix_ns = (int64_t)t * 1000000000 + ns;
+    *unix_ns = t * 1000000000 + ns;
     return 0;
 }

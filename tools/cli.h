@@ -8,6 +8,8 @@
 
 #include <qsplit.h>
 
+#include "cli_buf.h"
+
 #define EXIT_USAGE 2
 
 /* "qsplit: error: …" on stderr. */
@@ -23,20 +25,6 @@ int cli_dialect(const char *name);
 
 /* Parse a byte count with an optional K/M/G suffix; 0 on success. */
 int cli_size(const char *s, size_t *out);
-
-/* The CLI's one growable buffer: lib/buf.c's qsp_buf on this side of the public header.
- * tools/ include only qsplit.h, and the library exports only qs_ symbols (libqsplit.map),
- * so qsp_buf cannot be linked from here; this is its twin, not a second design. Start
- * zeroed; cli_buf_free leaves it zeroed again. Reserve and append return 0 or -1 (out of
- * memory, the buffer unchanged); they report nothing. */
-struct cli_buf {
-    char *data;
-    size_t len, cap;
-};
-
-int cli_buf_reserve(struct cli_buf *b, size_t extra);
-int cli_buf_append(struct cli_buf *b, const void *data, size_t len);
-void cli_buf_free(struct cli_buf *b);
 
 /* A buffered output of whole records (cli_fileio.c): a cli_buf of fixed capacity, flushed
  * by one write(2) per batch. */

@@ -1,10 +1,10 @@
-/* cli_buf.c — the CLI's growable buffer (see cli.h): lib/buf.c's qsp_buf, on the tools'
+/* cli_buf.c — the tools' growable buffer (see cli_buf.h): lib/buf.c's qsp_buf, on the tools'
  * side of the public header. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_buf.h"
 
 int cli_buf_reserve(struct cli_buf *b, size_t extra)
 {

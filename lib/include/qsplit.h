@@ -482,13 +482,26 @@ QS_EXPORT int qs_json_quote(const char *s, size_t len, char *out, size_t cap, si
  * stamps Loki entries with it and a face that orders or filters records by time needs the
  * same reading of the same text. */
 
-#define QS_TS_LOCAL 0x1u /* timestamps without an offset are local time (TZ), else UTC */
+/* A time zone, made once from its name and then read-only (any number of threads may use
+ * one): "UTC"; a zone of /usr/share/zoneinfo ("Europe/Paris", DST included, and the zone's
+ * rule past its last listed change); an absolute path to a TZif file ("/etc/localtime");
+ * or a POSIX TZ string ("CET-1CEST,M3.5.0,M10.5.0/3"). QS_EINVAL (with a message) for a
+ * name that is none of these. Nothing reads the TZ variable: what "local" means is the
+ * caller's choice (qsplit-push: TZ, else /etc/localtime). */
+struct qs_tz;
+QS_EXPORT int qs_tz_new(const char *name, struct qs_tz **out, struct qs_error *err);
+/* Free *tz and set it to NULL; NULL or *tz NULL is a no-op. */
+QS_EXPORT void qs_tz_free(struct qs_tz **tz);
 
 /* Parse a record timestamp of a layout the default record start knows (2021-05-25
  * 18:32:35.710, 2023-11-20T14:03:01.123+01:00, 2021/05/25 18:32:35, 25 May 2021
- * 18:32:35,710, … +0800; docs/layouts.md) into nanoseconds since the epoch. QS_EINVAL if
- * not, and for a time without a date. */
-QS_EXPORT int qs_timestamp_parse(const char *ts, size_t len, unsigned flags, int64_t *unix_ns);
+ * 18:32:35,710, … +0800; docs/layouts.md) into nanoseconds since the epoch. A time
+ * without an offset is in tz (NULL: UTC); a wall time repeated or skipped at a change of
+ * offset is read as `TZ=… date -d` and mktime read it (the pass nearer the time read as
+ * UTC; a skipped one, which date refuses, as mktime does: lib/timestamp.c). QS_EINVAL if not a timestamp, and for a time
+ * without a date. */
+QS_EXPORT int qs_timestamp_parse(const char *ts, size_t len, const struct qs_tz *tz,
+                                 int64_t *unix_ns);
 
 #ifdef __cplusplus
 }

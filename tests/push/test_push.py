@@ -621,6 +621,11 @@ def case_config(d):
     check(p.returncode != 0 and '4 MiB' in p.stderr, 'config: batch over Loki limit refused')
     p = subprocess.run([*PUSH, '--bogus'], capture_output=True, text=True, timeout=10)
     check(p.returncode == 2, 'config: unknown flag is a usage error')
+    p = subprocess.run([*PUSH, '--config', config(d, 'http://127.0.0.1:1/x'), '--once',
+                        '--timezone', 'Mars/Olympus'], capture_output=True, text=True,
+                       timeout=10)
+    check(p.returncode != 0 and 'timestamps.timezone' in p.stderr and 'Mars/Olympus' in p.stderr,
+          'config: unknown time zone refused')
     r = Receiver(d)
     write_records(os.path.join(d, 'console.log'), 0, 10)
     cfg = config(d, 'http://127.0.0.1:1/wrong')
@@ -628,7 +633,8 @@ def case_config(d):
     ent = console_entries(r.store)
     check(len(ent) == 10 and ent[0]['stream']['job'] == 'override', 'config: flags override')
     # Record times without an offset are in timestamps.timezone.
-    for tz, shift in (('UTC', 0), ('Asia/Tokyo', 9 * 3600)):
+    # 'local' is the TZ variable, read by the pusher (the library reads no environment).
+    for tz, shift in (('UTC', 0), ('Asia/Tokyo', 9 * 3600), ('local', 9 * 3600)):
         d2 = os.path.join(d, tz.replace('/', '-'))
         os.mkdir(d2)
         r2 = Receiver(d2)
@@ -636,7 +642,10 @@ def case_config(d):
         with open(os.path.join(d2, 'console.log'), 'w') as f:
             f.write('%s.250  INFO 1 --- [main] c.e.X : tz rec-0\n' %
                     time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(t)))
-        run_once(config(d2, r2.url), '--timezone', tz)
+        env = dict(os.environ, TZ='Asia/Tokyo') if tz == 'local' else None
+        p = subprocess.run([*PUSH, '--config', config(d2, r2.url), '--once', '--timezone', tz],
+                           capture_output=True, text=True, timeout=30, env=env)
+        check(p.returncode == 0, 'config: --timezone %s runs: %s' % (tz, p.stderr))
         ent = console_entries(r2.store)
         check(len(ent) == 1 and int(ent[0]['ts']) == (t - shift) * 10**9 + 250 * 10**6,
               'config: --timezone %s' % tz)

@@ -1,6 +1,7 @@
 /* config.c — the YAML configuration file (libyaml) and the flags that override it. */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -214,130 +215,187 @@ static int set_split_option(struct push_config *c, const char *name, const char 
     return grown[c->nsplit_opts - 2] && grown[c->nsplit_opts - 1] ? 0 : -1;
 }
 
+/* ---- the settings table ---------------------------------------------------------- */
+
+#define F(field) offsetof(struct push_config, field)
+#define SIZE_HINT "give a size from 1KiB to 3MiB (Loki refuses pushes over 4 MiB decoded)"
+
+/*
+ * Every setting: its dotted key (as the YAML file nests it; a key ending in '.' takes any
+ * name after it), how its value is read, the field it sets, bounds, the default the field
+ * starts with and as docs/push.md writes it (test-config checks the two agree), the flag
+ * that sets it too, and the words an error or the secret reader uses.
+ */
+static const struct push_setting settings[] = {
+    {"client.url", PUSH_SET_STR, F(url), 0, 0, 0, "(required)", "url", NULL},
+    {"client.tenant_id", PUSH_SET_STR, F(tenant_id), 0, 0, 0, "none", "tenant-id", NULL},
+    {"client.basic_auth.username", PUSH_SET_STR, F(username), 0, 0, 0, "none", NULL, NULL},
+    {"client.basic_auth.password", PUSH_SET_STR, F(password), 0, 0, 0, "none", NULL, NULL},
+    {"client.basic_auth.password_file", PUSH_SET_SECRET, F(password), 0, 0, 0, "none", NULL,
+     "password_file"},
+    {"client.bearer_token", PUSH_SET_STR, F(bearer_token), 0, 0, 0, "none", NULL, NULL},
+    {"client.bearer_token_file", PUSH_SET_SECRET, F(bearer_token), 0, 0, 0, "none", NULL,
+     "bearer_token_file"},
+    {"client.timeout", PUSH_SET_MS, F(timeout_ms), 0, 0, 10000, "10s", NULL, NULL},
+    {"client.batch_wait", PUSH_SET_MS, F(batch_wait_ms), 0, 0, 1000, "1s", "batch-wait", NULL},
+    {"client.batch_size", PUSH_SET_SIZE, F(batch_size), 1024, 3 << 20, 1 << 20, "1MiB",
+     "batch-size", SIZE_HINT},
+    {"client.max_entry_size", PUSH_SET_SIZE, F(max_entry_size), 1024, 3 << 20, 256 << 10,
+     "256KiB", NULL, SIZE_HINT},
+    {"client.gzip_level", PUSH_SET_INT, F(gzip_level), 0, 9, 1, "1", "gzip-level",
+     "0 (no compression) to 9"},
+    /* Loki's native push by default: less CPU than JSON+gzip (docs/push.md, Speed) */
+    {"client.format", PUSH_SET_FORMAT, F(proto), 0, 0, 1, "protobuf", "format",
+     "protobuf (snappy, Loki's native push) or json"},
+    {"client.tls_config.ca_file", PUSH_SET_STR, F(ca_file), 0, 0, 0, "system CAs", NULL, NULL},
+    {"client.tls_config.cert_file", PUSH_SET_STR, F(cert_file), 0, 0, 0, "none", NULL, NULL},
+    {"client.tls_config.key_file", PUSH_SET_STR, F(key_file), 0, 0, 0, "none", NULL, NULL},
+    {"client.tls_config.insecure_skip_verify", PUSH_SET_BOOL, F(insecure_skip_verify), 0, 0, 0,
+     "false", NULL, NULL},
+    {"client.backoff_config.min_period", PUSH_SET_MS, F(backoff_min_ms), 0, 0, 500, "500ms",
+     NULL, NULL},
+    {"client.backoff_config.max_period", PUSH_SET_MS, F(backoff_max_ms), 0, 0, 5 * 60 * 1000,
+     "5m", NULL, NULL},
+    {"client.backoff_config.max_retries", PUSH_SET_INT, F(max_retries), 0, 1000000, 0, "0",
+     NULL, "a count, 0 meaning for ever"},
+    {"positions.filename", PUSH_SET_STR, F(positions_file), 0, 0, 0, "(required)", "positions",
+     NULL},
+    {"positions.file_mode", PUSH_SET_MODE, F(positions_mode), 1, 0777, 0640, "0640", NULL,
+     "give an octal mode such as 0640"},
+    {"labels.", PUSH_SET_LABEL, 0, 0, 0, 0, "none", NULL, NULL},
+    {"inputs.console", PUSH_SET_INPUT, 0, PUSH_IN_CONSOLE, 0, 0, "", "console", NULL},
+    {"inputs.query", PUSH_SET_INPUT, 0, PUSH_IN_QUERY, 0, 0, "", "query", NULL},
+    {"inputs.split", PUSH_SET_INPUT, 0, PUSH_IN_SPLIT, 0, 0, "", "split", NULL},
+    {"timestamps.read_time", PUSH_SET_BOOL, F(read_time), 0, 0, 0, "false", "read-time", NULL},
+    {"timestamps.timezone", PUSH_SET_STR, F(timezone), 0, 0, 0, "local", "timezone", NULL},
+    {"timestamps.reject_old_samples_max_age", PUSH_SET_MS, F(reject_old_ms), 0, 0,
+     7L * 24 * 3600 * 1000, "168h", NULL, NULL},
+    {"tailing.poll_interval", PUSH_SET_MS, F(poll_ms), 0, 0, 250, "250ms", NULL, NULL},
+    {"tailing.multiline_max_wait", PUSH_SET_MS, F(multiline_wait_ms), 0, 0, 1000, "1s", NULL,
+     NULL},
+    {"tailing.record_pattern", PUSH_SET_STR, F(record_pattern), 0, 0, 0, "the known layouts",
+     NULL, NULL},
+    {"stats_interval", PUSH_SET_MS, F(stats_interval_ms), 0, 0, 60000, "60s", "stats-interval",
+     NULL},
+    {"split_options.", PUSH_SET_SPLIT_OPTION, 0, 0, 0, 0, "(none)", NULL, NULL},
+};
+
+#undef F
+
+const struct push_setting *push_settings(size_t *n)
+{
+    *n = sizeof settings / sizeof settings[0];
+    return settings;
+}
+
+/* The setting a key names, and where the name after a prefix key starts; NULL if none. */
+static const struct push_setting *find_setting(const char *key, const char **name)
+{
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        const char *k = settings[i].key;
+        size_t n = strlen(k);
+        if (k[n - 1] == '.' ? !strncmp(key, k, n) : !strcmp(key, k)) {
+            *name = key + (k[n - 1] == '.' ? n : 0);
+            return &settings[i];
+        }
+    }
+    return NULL;
+}
+
+/* A decimal count within the setting's bounds (strtol's reading: "" is 0, as before). */
+static int set_int(int *dst, const struct push_setting *s, const char *v)
+{
+    char *end;
+    long l = strtol(v, &end, 10);
+    if (*end || l < s->lo || l > s->hi) {
+        push_err("%s: %s", s->key, s->hint);
+        return -1;
+    }
+    *dst = (int)l;
+    return 0;
+}
+
+static int set_size(size_t *dst, const struct push_setting *s, const char *v)
+{
+    size_t sz;
+    if (push_parse_size(v, &sz) || sz < (size_t)s->lo || sz > (size_t)s->hi) {
+        push_err("%s: \"%s\": %s", s->key, v, s->hint);
+        return -1;
+    }
+    *dst = sz;
+    return 0;
+}
+
+static int set_mode(unsigned *dst, const struct push_setting *s, const char *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long m = strtoul(v, &end, 8);
+    if (errno || end == v || *end || m < (unsigned long)s->lo || m > (unsigned long)s->hi ||
+        *v == '-') {
+        push_err("%s: \"%s\": %s", s->key, v, s->hint);
+        return -1;
+    }
+    *dst = (unsigned)m;
+    return 0;
+}
+
 /* One setting by its dotted key, as the YAML file nests it; flags use the same keys. */
 static int set_key(struct push_config *c, const char *key, const char *v)
 {
+    const char *name;
+    const struct push_setting *s = find_setting(key, &name);
+    if (!s) {
+        push_err("unknown setting \"%s\" (see docs/push.md)", key);
+        return -1;
+    }
+    void *field = (char *)c + s->offset;
     int b;
-    if (!strncmp(key, "split_options.", 14))
-        return set_split_option(c, key + 14, v);
-    if (!strncmp(key, "labels.", 7))
-        return set_label(c, key + 7, v);
-    if (!strcmp(key, "client.url"))
-        return set_str(&c->url, v);
-    if (!strcmp(key, "client.tenant_id"))
-        return set_str(&c->tenant_id, v);
-    if (!strcmp(key, "client.basic_auth.username"))
-        return set_str(&c->username, v);
-    if (!strcmp(key, "client.basic_auth.password"))
-        return set_str(&c->password, v);
-    if (!strcmp(key, "client.basic_auth.password_file"))
-        return read_secret(&c->password, v, "password_file");
-    if (!strcmp(key, "client.bearer_token"))
-        return set_str(&c->bearer_token, v);
-    if (!strcmp(key, "client.bearer_token_file"))
-        return read_secret(&c->bearer_token, v, "bearer_token_file");
-    if (!strcmp(key, "client.timeout"))
-        return set_ms(&c->timeout_ms, key, v);
-    if (!strcmp(key, "client.batch_wait"))
-        return set_ms(&c->batch_wait_ms, key, v);
-    if (!strcmp(key, "client.batch_size") || !strcmp(key, "client.max_entry_size")) {
-        size_t sz;
-        int entry = key[7] == 'm';
-        if (push_parse_size(v, &sz) || sz < 1024 || sz > ((size_t)3 << 20)) {
-            push_err("%s: \"%s\": give a size from 1KiB to 3MiB (Loki refuses pushes over "
-                     "4 MiB decoded)",
-                     key, v);
+    switch (s->kind) {
+    case PUSH_SET_STR: return set_str(field, v);
+    case PUSH_SET_SECRET: return read_secret(field, v, s->hint);
+    case PUSH_SET_MS: return set_ms(field, key, v);
+    case PUSH_SET_SIZE: return set_size(field, s, v);
+    case PUSH_SET_INT: return set_int(field, s, v);
+    case PUSH_SET_MODE: return set_mode(field, s, v);
+    case PUSH_SET_BOOL:
+        if (parse_bool(v, &b)) {
+            push_err("%s: true or false", key);
             return -1;
         }
-        *(entry ? &c->max_entry_size : &c->batch_size) = sz;
+        *(int *)field = b;
         return 0;
-    }
-    if (!strcmp(key, "client.gzip_level")) {
-        char *end;
-        long l = strtol(v, &end, 10);
-        if (*end || l < 0 || l > 9) {
-            push_err("%s: 0 (no compression) to 9", key);
-            return -1;
-        }
-        c->gzip_level = (int)l;
-        return 0;
-    }
-    if (!strcmp(key, "client.format")) {
+    case PUSH_SET_FORMAT:
         if (strcmp(v, "protobuf") && strcmp(v, "json")) {
-            push_err("%s: \"%s\": protobuf (snappy, Loki's native push) or json", key, v);
+            push_err("%s: \"%s\": %s", key, v, s->hint);
             return -1;
         }
-        c->proto = !strcmp(v, "protobuf");
+        *(int *)field = !strcmp(v, "protobuf");
         return 0;
+    case PUSH_SET_INPUT: return set_input(c, (enum push_input_kind)s->lo, v);
+    case PUSH_SET_LABEL: return set_label(c, name, v);
+    case PUSH_SET_SPLIT_OPTION: return set_split_option(c, name, v);
     }
-    if (!strcmp(key, "client.tls_config.ca_file"))
-        return set_str(&c->ca_file, v);
-    if (!strcmp(key, "client.tls_config.cert_file"))
-        return set_str(&c->cert_file, v);
-    if (!strcmp(key, "client.tls_config.key_file"))
-        return set_str(&c->key_file, v);
-    if (!strcmp(key, "client.tls_config.insecure_skip_verify")) {
-        if (parse_bool(v, &b))
-            goto badbool;
-        c->insecure_skip_verify = b;
-        return 0;
-    }
-    if (!strcmp(key, "client.backoff_config.min_period"))
-        return set_ms(&c->backoff_min_ms, key, v);
-    if (!strcmp(key, "client.backoff_config.max_period"))
-        return set_ms(&c->backoff_max_ms, key, v);
-    if (!strcmp(key, "client.backoff_config.max_retries")) {
-        char *end;
-        long l = strtol(v, &end, 10);
-        if (*end || l < 0 || l > 1000000) {
-            push_err("%s: a count, 0 meaning for ever", key);
-            return -1;
-        }
-        c->max_retries = (int)l;
-        return 0;
-    }
-    if (!strcmp(key, "positions.filename"))
-        return set_str(&c->positions_file, v);
-    if (!strcmp(key, "positions.file_mode")) {
-        char *end;
-        errno = 0;
-        unsigned long m = strtoul(v, &end, 8);
-        if (errno || end == v || *end || !m || m > 0777 || *v == '-') {
-            push_err("%s: \"%s\": give an octal mode such as 0640", key, v);
-            return -1;
-        }
-        c->positions_mode = (unsigned)m;
-        return 0;
-    }
-    if (!strcmp(key, "inputs.console"))
-        return set_input(c, PUSH_IN_CONSOLE, v);
-    if (!strcmp(key, "inputs.query"))
-        return set_input(c, PUSH_IN_QUERY, v);
-    if (!strcmp(key, "inputs.split"))
-        return set_input(c, PUSH_IN_SPLIT, v);
-    if (!strcmp(key, "timestamps.read_time")) {
-        if (parse_bool(v, &b))
-            goto badbool;
-        c->read_time = b;
-        return 0;
-    }
-    if (!strcmp(key, "timestamps.timezone"))
-        return set_str(&c->timezone, v);
-    if (!strcmp(key, "timestamps.reject_old_samples_max_age"))
-        return set_ms(&c->reject_old_ms, key, v);
-    if (!strcmp(key, "tailing.poll_interval"))
-        return set_ms(&c->poll_ms, key, v);
-    if (!strcmp(key, "tailing.multiline_max_wait"))
-        return set_ms(&c->multiline_wait_ms, key, v);
-    if (!strcmp(key, "tailing.record_pattern"))
-        return set_str(&c->record_pattern, v);
-    if (!strcmp(key, "stats_interval"))
-        return set_ms(&c->stats_interval_ms, key, v);
-    push_err("unknown setting \"%s\" (see docs/push.md)", key);
     return -1;
-badbool:
-    push_err("%s: true or false", key);
-    return -1;
+}
+
+/* Every field the table sets starts at its default; the rest of *c is zero. */
+static void set_defaults(struct push_config *c)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        const struct push_setting *s = &settings[i];
+        void *field = (char *)c + s->offset;
+        switch (s->kind) {
+        case PUSH_SET_MS: *(long *)field = s->dflt; break;
+        case PUSH_SET_SIZE: *(size_t *)field = (size_t)s->dflt; break;
+        case PUSH_SET_INT:
+        case PUSH_SET_BOOL:
+        case PUSH_SET_FORMAT: *(int *)field = (int)s->dflt; break;
+        case PUSH_SET_MODE: *(unsigned *)field = (unsigned)s->dflt; break;
+        default: break; /* strings, inputs, labels, split options: none */
+        }
+    }
 }
 
 static int walk(struct push_config *c, yaml_document_t *d, yaml_node_t *n, char *key,
@@ -453,62 +511,9 @@ static void usage(FILE *to)
         to);
 }
 
-int push_config_load(struct push_config *c, int argc, char **argv)
+/* The file first, so that every flag overrides it wherever it stands. */
+static int load_files(struct push_config *c, int argc, char **argv)
 {
-    memset(c, 0, sizeof *c);
-    c->timeout_ms = 10000;
-    c->batch_wait_ms = 1000;
-    c->batch_size = 1 << 20;
-    c->positions_mode = 0640;
-    c->max_entry_size = 256 << 10;
-    c->gzip_level = 1;
-    c->proto = 1; /* Loki's native push: less CPU than JSON+gzip (docs/push.md, Speed) */
-    c->backoff_min_ms = 500;
-    c->backoff_max_ms = 5 * 60 * 1000;
-    c->reject_old_ms = 7L * 24 * 3600 * 1000;
-    c->poll_ms = 250;
-    c->multiline_wait_ms = 1000;
-    c->stats_interval_ms = 60000;
-
-    enum {
-        O_URL = 256,
-        O_TENANT,
-        O_LABEL,
-        O_CONSOLE,
-        O_QUERY,
-        O_SPLIT,
-        O_POS,
-        O_BSIZE,
-        O_BWAIT,
-        O_GZIP,
-        O_FORMAT,
-        O_READTIME,
-        O_TZ,
-        O_ONCE,
-        O_STATS,
-        O_VERSION
-    };
-    static const struct option opts[] = {{"config", required_argument, 0, 'c'},
-                                         {"url", required_argument, 0, O_URL},
-                                         {"tenant-id", required_argument, 0, O_TENANT},
-                                         {"label", required_argument, 0, O_LABEL},
-                                         {"console", required_argument, 0, O_CONSOLE},
-                                         {"query", required_argument, 0, O_QUERY},
-                                         {"split", required_argument, 0, O_SPLIT},
-                                         {"positions", required_argument, 0, O_POS},
-                                         {"batch-size", required_argument, 0, O_BSIZE},
-                                         {"batch-wait", required_argument, 0, O_BWAIT},
-                                         {"gzip-level", required_argument, 0, O_GZIP},
-                                         {"format", required_argument, 0, O_FORMAT},
-                                         {"read-time", no_argument, 0, O_READTIME},
-                                         {"timezone", required_argument, 0, O_TZ},
-                                         {"once", no_argument, 0, O_ONCE},
-                                         {"stats-interval", required_argument, 0, O_STATS},
-                                         {"help", no_argument, 0, 'h'},
-                                         {"version", no_argument, 0, O_VERSION},
-                                         {0, 0, 0, 0}};
-
-    /* The file first, so that every flag overrides it wherever it stands. */
     for (int i = 1; i < argc; i++) {
         const char *file = NULL;
         if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc)
@@ -518,41 +523,65 @@ int push_config_load(struct push_config *c, int argc, char **argv)
         if (file && load_file(c, file))
             return -1;
     }
-    int o;
+    return 0;
+}
+
+enum { O_SETTING = 256, O_LABEL, O_ONCE, O_VERSION };
+
+/* The flags: the settings table's, then those that are not a setting. */
+static void flag_table(struct option *opts, const struct push_setting **of, size_t cap)
+{
+    static const struct option own[] = {{"config", required_argument, 0, 'c'},
+                                        {"label", required_argument, 0, O_LABEL},
+                                        {"once", no_argument, 0, O_ONCE},
+                                        {"help", no_argument, 0, 'h'},
+                                        {"version", no_argument, 0, O_VERSION}};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0] && n + 1 < cap; i++)
+        if (settings[i].flag) {
+            /* a boolean flag takes no value: it sets "true" */
+            int arg = settings[i].kind == PUSH_SET_BOOL ? no_argument : required_argument;
+            of[n] = &settings[i];
+            opts[n++] = (struct option){settings[i].flag, arg, 0, O_SETTING};
+        }
+    for (size_t i = 0; i < sizeof own / sizeof own[0] && n + 1 < cap; i++)
+        opts[n++] = own[i];
+    opts[n] = (struct option){0, 0, 0, 0};
+}
+
+/* --label NAME=VALUE */
+static int flag_label(struct push_config *c, char *arg)
+{
+    char *eq = strchr(arg, '=');
+    if (!eq) {
+        push_err("--label wants NAME=VALUE");
+        return -1;
+    }
+    *eq = '\0';
+    int rc = set_label(c, arg, eq + 1);
+    *eq = '=';
+    return rc;
+}
+
+/* The flags over the file; 0, or 2 for a usage error (reported). */
+static int load_flags(struct push_config *c, int argc, char **argv)
+{
+    struct option opts[48];
+    const struct push_setting *of[48];
+    flag_table(opts, of, sizeof opts / sizeof opts[0]);
+    int o, at;
     opterr = 0;
-    while ((o = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, ":c:h", opts, &at)) != -1) {
         int rc = 0;
-        char *eq;
         switch (o) {
         case 'c': break;
         case 'h': usage(stdout); exit(0);
         case O_VERSION:
             printf("qsplit-push %s (libqsplit %s)\n", QS_VERSION_STRING, qs_version());
             exit(0);
-        case O_URL: rc = set_key(c, "client.url", optarg); break;
-        case O_TENANT: rc = set_key(c, "client.tenant_id", optarg); break;
-        case O_LABEL:
-            eq = strchr(optarg, '=');
-            if (!eq) {
-                push_err("--label wants NAME=VALUE");
-                return 2;
-            }
-            *eq = '\0';
-            rc = set_label(c, optarg, eq + 1);
-            *eq = '=';
-            break;
-        case O_CONSOLE: rc = set_key(c, "inputs.console", optarg); break;
-        case O_QUERY: rc = set_key(c, "inputs.query", optarg); break;
-        case O_SPLIT: rc = set_key(c, "inputs.split", optarg); break;
-        case O_POS: rc = set_key(c, "positions.filename", optarg); break;
-        case O_BSIZE: rc = set_key(c, "client.batch_size", optarg); break;
-        case O_BWAIT: rc = set_key(c, "client.batch_wait", optarg); break;
-        case O_GZIP: rc = set_key(c, "client.gzip_level", optarg); break;
-        case O_FORMAT: rc = set_key(c, "client.format", optarg); break;
-        case O_READTIME: c->read_time = 1; break;
-        case O_TZ: rc = set_key(c, "timestamps.timezone", optarg); break;
+        case O_SETTING: rc = set_key(c, of[at]->key, optarg ? optarg : "true"); break;
+        case O_LABEL: rc = flag_label(c, optarg); break;
         case O_ONCE: c->once = 1; break;
-        case O_STATS: rc = set_key(c, "stats_interval", optarg); break;
         case ':': push_err("%s needs a value", argv[optind - 1]); return 2;
         default:
             push_err("unknown option %s", argv[optind - 1]);
@@ -566,6 +595,13 @@ int push_config_load(struct push_config *c, int argc, char **argv)
         push_err("unexpected argument \"%s\"", argv[optind]);
         return 2;
     }
+    return 0;
+}
+
+/* What no single setting can check: required ones, inputs that go together, and limits
+ * one setting puts on another. 0, or 2 (reported). */
+static int check(struct push_config *c)
+{
     if (!c->url) {
         push_err("no Loki URL: set client.url or --url");
         return 2;
@@ -594,6 +630,15 @@ int push_config_load(struct push_config *c, int argc, char **argv)
     if (c->backoff_max_ms < c->backoff_min_ms)
         c->backoff_max_ms = c->backoff_min_ms;
     return 0;
+}
+
+int push_config_load(struct push_config *c, int argc, char **argv)
+{
+    set_defaults(c);
+    if (load_files(c, argc, argv))
+        return -1;
+    int rc = load_flags(c, argc, argv);
+    return rc ? rc : check(c);
 }
 
 void push_config_free(struct push_config *c)

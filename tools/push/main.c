@@ -57,7 +57,7 @@ struct input;
 #define DEFER_BYTES (256 * 1024)
 
 struct deferred {
-    struct push_buf buf; /* the records' console bytes, one after the other */
+    struct cli_buf buf; /* the records' console bytes, one after the other */
     size_t len[DEFER_MAX];
     size_t n;
     int idx;             /* the input they came from */
@@ -73,7 +73,7 @@ struct app {
     struct qs_config *qcfg;
     struct input *in;
     int nin;
-    unsigned ts_flags;
+    struct qs_tz *tz;      /* the zone of record times without an offset */
     int64_t stop_deadline; /* monotonic ms; 0 while running */
     int old_warned, nots_warned, limit_warned;
     struct deferred defer;
@@ -92,8 +92,7 @@ struct input {
     enum push_input_kind kind;
     struct push_tail tail;
     struct qs_splitter *split; /* NULL for query.log: lines are entries */
-    char *pending;             /* query.log: the unterminated end of the last read */
-    size_t plen, pcap;
+    struct cli_buf pending;    /* query.log: the unterminated end of the last read */
     int64_t last_data_ms;
     int idle_flushed;
     int at_end;
@@ -442,7 +441,7 @@ static int entry_ts(struct app *a, enum push_stream s, const char *ts, size_t le
 {
     int64_t ns, last = a->batch.last_ts[s];
     *own = 0;
-    if (a->cfg.read_time || !ts || qs_timestamp_parse(ts, len, a->ts_flags, &ns) < 0) {
+    if (a->cfg.read_time || !ts || qs_timestamp_parse(ts, len, a->tz, &ns) < 0) {
         /* No time of its own: just after the stream's previous entry; the read time only
          * for a stream that has none yet. */
         *out = a->cfg.read_time || !last ? push_wall_ns() : last + 1;
@@ -508,7 +507,7 @@ static int defer_flush(struct app *a, int64_t before)
         return 0;
     size_t off = 0;
     for (size_t i = 0; i < d->n; i++) {
-        if (add_entry(a, PUSH_STREAM_CONSOLE, before - (int64_t)(d->n - i), d->buf.p + off,
+        if (add_entry(a, PUSH_STREAM_CONSOLE, before - (int64_t)(d->n - i), d->buf.data + off,
                       d->len[i]))
             return -1;
         off += d->len[i];
@@ -549,7 +548,7 @@ static int on_record(void *user, const struct qs_output *out)
     }
     if (!own && !a->cfg.read_time && !out->query && !a->batch.last_ts[PUSH_STREAM_CONSOLE] &&
         d->n < DEFER_MAX && d->buf.len + out->console_len <= DEFER_BYTES) {
-        if (push_buf_put(&d->buf, out->console, out->console_len))
+        if (cli_buf_append(&d->buf, out->console, out->console_len))
             goto fail;
         if (!d->n)
             d->first_ms = push_now_ms();
@@ -615,45 +614,29 @@ static int query_line(struct input *in, const char *p, size_t len, uint64_t end)
     return 0;
 }
 
-static int pending_add(struct input *in, const char *p, size_t len)
-{
-    if (in->plen + len > in->pcap) {
-        size_t n = in->pcap ? in->pcap : 4096;
-        while (n < in->plen + len)
-            n *= 2;
-        char *q = realloc(in->pending, n);
-        if (!q)
-            return -1;
-        in->pending = q;
-        in->pcap = n;
-    }
-    memcpy(in->pending + in->plen, p, len);
-    in->plen += len;
-    return 0;
-}
-
 static int query_feed(struct input *in, const char *p, size_t len, uint64_t start)
 {
     const char *end = p + len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl) {
-            if (pending_add(in, p, (size_t)(end - p)))
+            if (cli_buf_append(&in->pending, p, (size_t)(end - p)))
                 return -1;
             /* An endless line must not hold unbounded memory: ship it in pieces. */
-            if (in->plen >= in->app->cfg.max_entry_size) {
-                if (query_line(in, in->pending, in->plen, start + len))
+            if (in->pending.len >= in->app->cfg.max_entry_size) {
+                if (query_line(in, in->pending.data, in->pending.len, start + len))
                     return -1;
-                in->plen = 0;
+                in->pending.len = 0;
             }
             return 0;
         }
         size_t n = (size_t)(nl + 1 - p);
         uint64_t off = start + (uint64_t)(nl + 1 - (end - len));
-        if (in->plen) {
-            if (pending_add(in, p, n) || query_line(in, in->pending, in->plen, off))
+        if (in->pending.len) {
+            if (cli_buf_append(&in->pending, p, n) ||
+                query_line(in, in->pending.data, in->pending.len, off))
                 return -1;
-            in->plen = 0;
+            in->pending.len = 0;
         } else if (query_line(in, p, n, off)) {
             return -1;
         }
@@ -683,10 +666,10 @@ static int input_flush(struct input *in, int finish)
         return rc < 0 ? -1 : 0;
     }
     /* A query.log line without its newline yet: only a file's end (finish) completes it. */
-    if (finish && in->plen) {
-        if (query_line(in, in->pending, in->plen, in->tail.offset))
+    if (finish && in->pending.len) {
+        if (query_line(in, in->pending.data, in->pending.len, in->tail.offset))
             return -1;
-        in->plen = 0;
+        in->pending.len = 0;
     }
     return 0;
 }
@@ -695,7 +678,7 @@ static int input_start(struct input *in)
 {
     struct qs_error err = {0};
     qs_splitter_free(&in->split);
-    in->plen = 0;
+    in->pending.len = 0;
     in->failed = 0;
     if (in->kind == PUSH_IN_QUERY)
         return 0;
@@ -762,21 +745,30 @@ static int input_step(struct input *in, char *buf)
     }
 }
 
+/*
+ * The zone name the core is given. "local" is the process's zone as the C library reads it:
+ * TZ (":" before a file name dropped; empty is UTC), else /etc/localtime, else UTC. Read
+ * here, once: the library reads no environment.
+ */
+static const char *zone_name(const char *configured)
+{
+    if (configured && strcmp(configured, "local"))
+        return configured;
+    const char *tz = getenv("TZ");
+    if (!tz)
+        return access("/etc/localtime", R_OK) == 0 ? "/etc/localtime" : "UTC";
+    if (*tz == ':')
+        tz++;
+    return *tz ? tz : "UTC";
+}
+
 static int setup(struct app *a)
 {
     struct push_config *c = &a->cfg;
     struct qs_error err = {0};
-    if (c->timezone && strcmp(c->timezone, "local")) {
-        if (!strcmp(c->timezone, "UTC")) {
-            a->ts_flags = 0;
-        } else {
-            /* The core reads local time through TZ: a configured zone is our TZ. */
-            setenv("TZ", c->timezone, 1);
-            tzset();
-            a->ts_flags = QS_TS_LOCAL;
-        }
-    } else {
-        a->ts_flags = QS_TS_LOCAL;
+    if (qs_tz_new(zone_name(c->timezone), &a->tz, &err) < 0) {
+        push_err("config: timestamps.timezone: %s", err.text);
+        return -1;
     }
     if (qs_config_new(&a->qcfg, &err) < 0 ||
         (c->record_pattern &&
@@ -896,16 +888,17 @@ out:
         for (int i = 0; i < a->nin; i++) {
             qs_splitter_free(&a->in[i].split);
             push_tail_close(&a->in[i].tail);
-            free(a->in[i].pending);
+            cli_buf_free(&a->in[i].pending);
         }
         free(a->in);
     }
     push_batch_free(&a->batch);
-    push_buf_free(&a->defer.buf);
+    cli_buf_free(&a->defer.buf);
     push_positions_free(&a->pos);
     free(a->hashes);
     push_http_free(&a->http);
     qs_config_free(&a->qcfg);
+    qs_tz_free(&a->tz);
     push_config_free(&a->cfg);
     return status;
 }

@@ -198,30 +198,13 @@ static int emit_simple(yaml_emitter_t *em, int which)
     return yaml_emitter_emit(em, &ev) ? 0 : -1;
 }
 
-struct wbuf {
-    char *p;
-    size_t len, cap;
-};
-
+/* libyaml's output handler: 1 on success, 0 out of memory. */
 static int write_handler(void *data, unsigned char *buf, size_t size)
 {
-    struct wbuf *w = data;
-    if (w->len + size > w->cap) {
-        size_t n = w->cap ? w->cap * 2 : 1024;
-        while (n < w->len + size)
-            n *= 2;
-        char *q = realloc(w->p, n);
-        if (!q)
-            return 0;
-        w->p = q;
-        w->cap = n;
-    }
-    memcpy(w->p + w->len, buf, size);
-    w->len += size;
-    return 1;
+    return cli_buf_append(data, buf, size) == 0;
 }
 
-static int encode(const struct push_positions *ps, struct wbuf *w)
+static int encode(const struct push_positions *ps, struct cli_buf *w)
 {
     yaml_emitter_t em;
     if (!yaml_emitter_initialize(&em))
@@ -276,16 +259,16 @@ static int write_all(int fd, const char *p, size_t n)
 
 int push_positions_save(const struct push_positions *ps, const char *file, unsigned mode)
 {
-    struct wbuf w = {0};
+    struct cli_buf w = {0};
     if (encode(ps, &w)) {
-        free(w.p);
+        cli_buf_free(&w);
         push_err("positions: cannot encode");
         return -1;
     }
     size_t flen = strlen(file);
     char *tmp = malloc(flen + 16);
     if (!tmp) {
-        free(w.p);
+        cli_buf_free(&w);
         return -1;
     }
     /* A new random name, created exclusively: a link planted in a shared directory is
@@ -303,7 +286,7 @@ int push_positions_save(const struct push_positions *ps, const char *file, unsig
         goto out;
     }
     /* temp + fsync + rename: after a crash the file is the old or the new one, whole. */
-    if (write_all(fd, w.p, w.len) || fsync(fd)) {
+    if (write_all(fd, w.data, w.len) || fsync(fd)) {
         push_err("positions: %s: %s", tmp, strerror(errno));
         close(fd);
         unlink(tmp);
@@ -330,6 +313,6 @@ int push_positions_save(const struct push_positions *ps, const char *file, unsig
     rc = 0;
 out:
     free(tmp);
-    free(w.p);
+    cli_buf_free(&w);
     return rc;
 }

@@ -41,7 +41,7 @@ static size_t varint_len(uint64_t v)
     return n;
 }
 
-int push_proto_entry(struct push_buf *out, int64_t ts_ns, const char *line, size_t len,
+int push_proto_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_t len,
                      size_t dlen, uint64_t *repaired)
 {
     if (ts_ns < 0)
@@ -50,9 +50,9 @@ int push_proto_entry(struct push_buf *out, int64_t ts_ns, const char *line, size
     /* Timestamp: fields equal to 0 are left out, as proto3 encoders do. */
     size_t tlen = (secs ? 1 + varint_len(secs) : 0) + (nanos ? 1 + varint_len(nanos) : 0);
     size_t elen = 1 + varint_len(tlen) + tlen + 1 + varint_len(dlen) + dlen;
-    if (push_buf_reserve(out, 1 + varint_len(elen) + elen))
+    if (cli_buf_reserve(out, 1 + varint_len(elen) + elen))
         return -1;
-    char *p = out->p + out->len, *start = p;
+    char *p = out->data + out->len, *start = p;
     *p++ = TAG_LEN(2); /* StreamAdapter.entries */
     p += varint(p, elen);
     *p++ = TAG_LEN(1); /* EntryAdapter.timestamp */
@@ -81,17 +81,17 @@ int push_proto_entry(struct push_buf *out, int64_t ts_ns, const char *line, size
 
 /* {env="prod", job="shop", query="true"}: a label value quoted as Go's strconv.Quote
  * would (Loki parses it back with strconv.Unquote). */
-static int labels_text(struct push_buf *b, const struct push_config *c, int query)
+static int labels_text(struct cli_buf *b, const struct push_config *c, int query)
 {
-    if (push_buf_put(b, "{", 1))
+    if (cli_buf_append(b, "{", 1))
         return -1;
     for (int i = 0; i <= c->nlabels; i++) {
         const char *name = i < c->nlabels ? c->labels[i].name : "query";
         const char *v = i < c->nlabels ? c->labels[i].value : "true";
         if (i == c->nlabels && !query)
             break;
-        if ((i && push_buf_put(b, ", ", 2)) || push_buf_put(b, name, strlen(name)) ||
-            push_buf_put(b, "=\"", 2))
+        if ((i && cli_buf_append(b, ", ", 2)) || cli_buf_append(b, name, strlen(name)) ||
+            cli_buf_append(b, "=\"", 2))
             return -1;
         for (const unsigned char *s = (const unsigned char *)v; *s; s++) {
             char esc[8];
@@ -111,20 +111,20 @@ static int labels_text(struct push_buf *b, const struct push_config *c, int quer
             } else {
                 esc[n++] = (char)*s;
             }
-            if (push_buf_put(b, esc, (size_t)n))
+            if (cli_buf_append(b, esc, (size_t)n))
                 return -1;
         }
-        if (push_buf_put(b, "\"", 1))
+        if (cli_buf_append(b, "\"", 1))
             return -1;
     }
-    return push_buf_put(b, "}", 1);
+    return cli_buf_append(b, "}", 1);
 }
 
 int push_encode_proto(const struct push_batch *b, const struct push_part *p,
                       const struct push_config *c, char **body, size_t *body_len,
                       size_t *raw_len)
 {
-    struct push_buf req = {0}, labels = {0};
+    struct cli_buf req = {0}, labels = {0};
     int rc = -1;
     for (int s = 0; s < PUSH_NSTREAMS; s++) {
         if (p->from[s] >= p->to[s])
@@ -141,15 +141,15 @@ int push_encode_proto(const struct push_batch *b, const struct push_part *p,
         hn += varint(head + hn, slen);
         head[hn++] = TAG_LEN(1); /* StreamAdapter.labels */
         hn += varint(head + hn, labels.len);
-        if (push_buf_put(&req, head, hn) || push_buf_put(&req, labels.p, labels.len) ||
-            push_buf_put(&req, b->values[s].p + begin, end - begin))
+        if (cli_buf_append(&req, head, hn) || cli_buf_append(&req, labels.data, labels.len) ||
+            cli_buf_append(&req, b->values[s].data + begin, end - begin))
             goto out;
     }
     size_t cap = snappy_max_compressed_length(req.len);
     char *z = malloc(cap ? cap : 1);
     if (!z)
         goto out;
-    if (snappy_compress(req.p ? req.p : "", req.len, z, &cap) != SNAPPY_OK) {
+    if (snappy_compress(req.data ? req.data : "", req.len, z, &cap) != SNAPPY_OK) {
         free(z);
         goto out;
     }
@@ -158,7 +158,7 @@ int push_encode_proto(const struct push_batch *b, const struct push_part *p,
     *raw_len = req.len;
     rc = 0;
 out:
-    push_buf_free(&req);
-    push_buf_free(&labels);
+    cli_buf_free(&req);
+    cli_buf_free(&labels);
     return rc;
 }

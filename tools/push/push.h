@@ -10,6 +10,8 @@
 
 #include <qsplit.h>
 
+#include "cli_buf.h" /* the tools' one growable buffer (tools/cli_buf.c) */
+
 #define PUSH_MAX_LABELS 30 /* Loki refuses more */
 #define PUSH_MAX_FILES 2
 
@@ -74,6 +76,35 @@ struct push_config {
     int nsplit_opts;
 };
 
+/* One row of config.c's settings table (docs/push.md's table, key for key). */
+enum push_setting_kind {
+    PUSH_SET_STR,          /* a string, copied */
+    PUSH_SET_SECRET,       /* the first line of the file named: a password or token */
+    PUSH_SET_MS,           /* a duration (push_parse_duration) into a long of ms */
+    PUSH_SET_SIZE,         /* a size (push_parse_size) into a size_t, lo..hi bytes */
+    PUSH_SET_INT,          /* a decimal int, lo..hi */
+    PUSH_SET_BOOL,         /* true/yes/1 or false/no/0 into an int */
+    PUSH_SET_FORMAT,       /* protobuf (1) or json (0) into an int */
+    PUSH_SET_MODE,         /* an octal file mode into an unsigned, lo..hi */
+    PUSH_SET_INPUT,        /* an input file of kind lo */
+    PUSH_SET_LABEL,        /* labels.NAME */
+    PUSH_SET_SPLIT_OPTION, /* split_options.NAME: the core's option table */
+};
+
+struct push_setting {
+    const char *key; /* dotted, as the YAML file nests it; a trailing '.' takes a name */
+    enum push_setting_kind kind;
+    size_t offset;           /* of the field in struct push_config */
+    long lo, hi;             /* bounds (PUSH_SET_INPUT: lo is the input kind) */
+    long dflt;               /* the field's default (numeric kinds) */
+    const char *doc_default; /* the default as docs/push.md's table writes it */
+    const char *flag;        /* the --flag that sets it too, or NULL */
+    const char *hint;        /* what an error says is wanted; a secret file's name */
+};
+
+/* The table, for test-config (docs/push.md against it). */
+const struct push_setting *push_settings(size_t *n);
+
 /* Defaults, then the file (if any), then flags: argv overrides. 0, or -1 (reported); 2
  * for a usage error. */
 int push_config_load(struct push_config *c, int argc, char **argv);
@@ -83,17 +114,6 @@ void push_config_free(struct push_config *c);
 long push_parse_duration(const char *s);
 /* Parse "1048576", "1MiB", "512k", "1MB" into bytes; 0 on success. */
 int push_parse_size(const char *s, size_t *out);
-
-/* ---- a growable byte buffer (encode.c) ---- */
-struct push_buf {
-    char *p;
-    size_t len, cap;
-};
-
-/* Room for extra more bytes; 0 or -1 (out of memory). */
-int push_buf_reserve(struct push_buf *b, size_t extra);
-int push_buf_put(struct push_buf *b, const void *data, size_t len);
-void push_buf_free(struct push_buf *b);
 
 /* ---- the batch (batch.c) ---- */
 enum push_stream { PUSH_STREAM_CONSOLE, PUSH_STREAM_QUERY, PUSH_NSTREAMS };
@@ -114,8 +134,8 @@ struct push_entry_meta {
 /* Entries are encoded as they come in (the JSON of each stream's "values"), so a line is
  * copied once and a batch is never held twice. */
 struct push_batch {
-    struct push_buf values[PUSH_NSTREAMS]; /* ["<ns>","<line>"],… */
-    struct push_buf starts[PUSH_NSTREAMS]; /* a struct push_entry_meta per entry: where it
+    struct cli_buf values[PUSH_NSTREAMS]; /* ["<ns>","<line>"],… */
+    struct cli_buf starts[PUSH_NSTREAMS]; /* a struct push_entry_meta per entry: where it
                                               begins in values (to send a part of the batch),
                                               its time and decoded size (to tell which
                                               entries a 400 refused) */
@@ -144,7 +164,7 @@ static inline struct push_entry_meta push_entry_meta(const struct push_batch *b,
                                                      size_t i)
 {
     struct push_entry_meta m;
-    memcpy(&m, b->starts[s].p + i * sizeof m, sizeof m);
+    memcpy(&m, b->starts[s].data + i * sizeof m, sizeof m);
     return m;
 }
 
@@ -180,7 +200,7 @@ size_t push_utf8_repair(const char *p, size_t len, char *out);
 /* ---- the body (encode.c) ---- */
 /* Append ["<ts_ns>","<line as a JSON string>"] (with a leading comma when out is not
  * empty). Invalid UTF-8 is replaced, the count added to *repaired. */
-int push_json_entry(struct push_buf *out, int64_t ts_ns, const char *line, size_t len,
+int push_json_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_t len,
                     uint64_t *repaired);
 
 /* The push body of part p of the batch: {"streams":[{"stream":{labels},"values":[…]},…]},
@@ -192,7 +212,7 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
 /* ---- the protobuf body (proto.c) ---- */
 /* Append one StreamAdapter.entries field (an EntryAdapter) with the line repaired as Loki
  * must see it (dlen: its decoded length, push_decoded_len). */
-int push_proto_entry(struct push_buf *out, int64_t ts_ns, const char *line, size_t len,
+int push_proto_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_t len,
                      size_t dlen, uint64_t *repaired);
 /* The snappy-compressed PushRequest of part p; *raw_len is the protobuf size. */
 int push_encode_proto(const struct push_batch *b, const struct push_part *p,
