@@ -9,11 +9,12 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.parse
 import urllib.request
+
+from test_push import free_port  # the push tests' one free-port helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.join(HERE, '..', '..', '..', 'shared', 'loki')
@@ -42,14 +43,6 @@ def loki_yaml():
     if not os.path.exists(y):
         y = os.path.join(SHARED, 'loki.yaml')
     return y
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Loki:
