@@ -30,7 +30,7 @@ static void *hammer(void *arg)
     int t = (int)(size_t)arg;
     char want[64];
     snprintf(want, sizeof want, "w: Unknown error %d", 100000 + t);
-    for (int i = 0; i < ROUNDS; i++) {
+    for (size_t i = 0; i < qst_light(ROUNDS); i++) {
         struct qs_error err = QS_ERROR_INIT;
         qsp_error_errno(&err, i % 2 ? 100000 + t : EACCES, "w");
         if (strcmp(err.text, i % 2 ? want : "w: Permission denied") != 0)
