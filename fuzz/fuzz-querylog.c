@@ -78,6 +78,136 @@ static const char *const loggers[] = {
     "x",
 };
 
+static const unsigned flag_sets[] = {
+    0,
+    QS_FLAG_DEDUPE,
+    QS_FLAG_REDACT,
+    QS_FIELD_TIMESTAMP | QS_FIELD_THREAD | QS_FIELD_LOGGER | QS_FIELD_FINGERPRINT,
+};
+
+/* Compiling the patterns (PCRE2 JIT) costs more than a run: one config per flag set and
+ * dialect, made once and kept for the process, like the hasher. */
+static struct qs_config *event_config(unsigned set, unsigned dialect)
+{
+    static struct qs_config *cfgs[4][3];
+    struct qs_config *cfg = cfgs[set][dialect];
+    if (!cfg) {
+        CHECK(qs_config_new(&cfg, NULL) == 0);
+        CHECK(qs_config_set_flags(cfg, flag_sets[set]) == 0);
+        CHECK(qs_config_set_dialect(cfg, dialect) == 0);
+        CHECK(qs_config_add_sql_logger(cfg, "jdbc.sql*", NULL) == 0);
+        CHECK(qs_config_add_sql_regex(cfg, "executing: (?<sql>.+)", NULL) == 0);
+        /* the default table (65536 entries) is cleared per splitter: costlier than a run */
+        CHECK(qs_config_set_limit(cfg, QS_LIMIT_DEDUPE_ENTRIES, 16) == 0);
+        cfgs[set][dialect] = cfg;
+    }
+    return cfg;
+}
+
+#define TOK_MAX 1024
+
+/* The console's QHash tokens, in order, into tok; returns their number. */
+static size_t console_qhashes(const char *console, size_t len,
+                              char (*tok)[QS_HASH_HEX_LEN + 1])
+{
+    size_t ntok = 0;
+    for (const char *p = console; ntok < TOK_MAX && (p = memmem(p, (size_t)(console + len - p),
+                                                                "\"QHash\":\"", 9)) != NULL;
+         p++) {
+        if ((size_t)(console + len - p) < 9 + QS_HASH_HEX_LEN + 1 ||
+            p[9 + QS_HASH_HEX_LEN] != '"')
+            continue;
+        memcpy(tok[ntok], p + 9, QS_HASH_HEX_LEN);
+        tok[ntok][QS_HASH_HEX_LEN] = '\0';
+        if (is_qhash(tok[ntok]))
+            ntok++;
+    }
+    return ntok;
+}
+
+/* What a query line is checked against: the event's message, how it was split, and the
+ * console's QHashes that the query lines must follow in order. */
+struct expect {
+    const char *msg;
+    size_t msg_len;
+    unsigned flags, dialect;
+    int repaired; /* invalid UTF-8 was replaced: the sql is no longer a piece of msg */
+    char (*tok)[QS_HASH_HEX_LEN + 1];
+    size_t ntok, t; /* t: the next console QHash a query line may take */
+};
+
+/* One query line: valid JSON, its QHash the console's next one; unless redacted or
+ * repaired, its sql a piece of the message that hashes to that QHash. */
+static void check_query_line(struct expect *x, struct qs_hasher *h, const char *line,
+                             size_t ln)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(line, ln, JSON_ALLOW_NUL, &jerr);
+    CHECK(root != NULL && json_is_object(root));
+    json_decref(root);
+
+    char qhash[QS_HASH_HEX_LEN + 1];
+    char *sql = malloc(ln);
+    CHECK(sql != NULL);
+    size_t sql_len = 0;
+    CHECK(qs_query_record_parse(line, ln, qhash, sql, ln, &sql_len) == 0);
+    while (x->t < x->ntok && strcmp(x->tok[x->t], qhash) != 0)
+        x->t++;
+    CHECK(x->t < x->ntok);
+    x->t++;
+    if (!(x->flags & QS_FLAG_REDACT) && !x->repaired) {
+        CHECK(sql_len <= x->msg_len);
+        char again[QS_HASH_HEX_LEN + 1];
+        CHECK(qs_hasher_qhash(h, sql, sql_len, x->dialect, again) == 0);
+        CHECK(strcmp(again, qhash) == 0);
+        /* a piece of the message, but for colours a highlighted statement had and the
+         * escapes of datasource-proxy's JSON entries */
+        if (!memchr(x->msg, 0x1b, x->msg_len) && !(x->msg_len && x->msg[0] == '{'))
+            CHECK(sql_len == 0 || memmem(x->msg, x->msg_len, sql, sql_len) != NULL);
+    }
+    free(sql);
+}
+
+/* One qs_splitter_event call (round 0, then 1 for the same event) and its checks. */
+static void event_round(struct qs_splitter *s, const struct qs_event *ev, int round,
+                        struct expect *x, struct qs_hasher *h)
+{
+    static char tok[TOK_MAX][QS_HASH_HEX_LEN + 1];
+    const char *console = NULL, *query = NULL;
+    size_t console_len = 0, query_len = 0;
+    struct qs_stats before = QS_STATS_INIT, after = QS_STATS_INIT;
+    qs_splitter_get_stats(s, &before);
+    int rc = qs_splitter_event(s, ev, &console, &console_len, &query, &query_len, NULL);
+    qs_splitter_get_stats(s, &after);
+    CHECK(rc == 0 || rc == 1);
+    if (rc == 0) {
+        CHECK(console == NULL && query == NULL);
+        return;
+    }
+    CHECK(console != NULL && console_len >= QS_HASH_HEX_LEN + 10);
+    x->tok = tok;
+    x->ntok = console_qhashes(console, console_len, tok);
+    x->t = 0;
+    x->repaired = after.invalid_utf8 != before.invalid_utf8;
+    CHECK(x->ntok >= 1);
+    if (round == 1 && (x->flags & QS_FLAG_DEDUPE)) {
+        CHECK(query == NULL);
+        return;
+    }
+    if (query == NULL) { /* every statement a repeat of an earlier one in the event */
+        CHECK((x->flags & QS_FLAG_DEDUPE) && x->ntok >= 2);
+        return;
+    }
+    CHECK(query_len > 0 && query[query_len - 1] == '\n');
+    for (size_t at = 0; at < query_len;) {
+        const char *nl = memchr(query + at, '\n', query_len - at);
+        CHECK(nl != NULL);
+        size_t ln = (size_t)(nl - query) + 1 - at;
+        check_query_line(x, h, query + at, ln);
+        at += ln;
+    }
+}
+
 static void split_event(const uint8_t *data, size_t size)
 {
     if (size < 2)
@@ -86,35 +216,16 @@ static void split_event(const uint8_t *data, size_t size)
     const char *rest = (const char *)data + 2;
     size_t rest_len = size - 2;
     size_t msg_len = rest_len ? (size_t)data[1] * rest_len / 255 : 0;
-
-    static const unsigned flag_sets[] = {
-        0,
-        QS_FLAG_DEDUPE,
-        QS_FLAG_REDACT,
-        QS_FIELD_TIMESTAMP | QS_FIELD_THREAD | QS_FIELD_LOGGER | QS_FIELD_FINGERPRINT,
-    };
-    unsigned flags = flag_sets[ctl & 3];
-    unsigned dialect = (ctl >> 2) % 3;
-    /* Compiling the patterns (PCRE2 JIT) costs more than a run: one config per flag set
-     * and dialect, made once and kept for the process, like the hasher. A fresh splitter
-     * per input, so --dedupe starts empty. */
-    static struct qs_config *cfgs[4][3];
+    struct expect x = {.msg = rest,
+                       .msg_len = msg_len,
+                       .flags = flag_sets[ctl & 3],
+                       .dialect = (ctl >> 2) % 3};
     static struct qs_hasher *h;
-    struct qs_config *cfg = cfgs[ctl & 3][dialect];
-    if (!cfg) {
-        CHECK(qs_config_new(&cfg, NULL) == 0);
-        CHECK(qs_config_set_flags(cfg, flags) == 0);
-        CHECK(qs_config_set_dialect(cfg, dialect) == 0);
-        CHECK(qs_config_add_sql_logger(cfg, "jdbc.sql*", NULL) == 0);
-        CHECK(qs_config_add_sql_regex(cfg, "executing: (?<sql>.+)", NULL) == 0);
-        /* the default table (65536 entries) is cleared per splitter: costlier than a run */
-        CHECK(qs_config_set_limit(cfg, QS_LIMIT_DEDUPE_ENTRIES, 16) == 0);
-        cfgs[ctl & 3][dialect] = cfg;
-    }
     if (!h)
         CHECK(qs_hasher_new(&h, NULL) == 0);
+    /* A fresh splitter per input, so --dedupe starts empty. */
     struct qs_splitter *s = NULL;
-    CHECK(qs_splitter_new(&s, cfg, NULL, NULL, NULL) == 0);
+    CHECK(qs_splitter_new(&s, event_config(ctl & 3, x.dialect), NULL, NULL, NULL) == 0);
 
     const char *logger = loggers[(ctl >> 4) & 7];
     struct qs_event ev = {
@@ -129,78 +240,8 @@ static void split_event(const uint8_t *data, size_t size)
         .ts_len = 23,
     };
     /* twice: the second time --dedupe must leave the query out */
-    for (int round = 0; round < 2; round++) {
-        const char *console = NULL, *query = NULL;
-        size_t console_len = 0, query_len = 0;
-        struct qs_stats before = QS_STATS_INIT, after = QS_STATS_INIT;
-        qs_splitter_get_stats(s, &before);
-        int rc = qs_splitter_event(s, &ev, &console, &console_len, &query, &query_len, NULL);
-        qs_splitter_get_stats(s, &after);
-        CHECK(rc == 0 || rc == 1);
-        if (rc == 0) {
-            CHECK(console == NULL && query == NULL);
-            continue;
-        }
-        CHECK(console != NULL && console_len >= QS_HASH_HEX_LEN + 10);
-        /* the console's QHash tokens, in order */
-        static char tok[1024][QS_HASH_HEX_LEN + 1];
-        size_t ntok = 0;
-        for (const char *p = console;
-             ntok < 1024 &&
-             (p = memmem(p, (size_t)(console + console_len - p), "\"QHash\":\"", 9)) != NULL;
-             p++) {
-            if ((size_t)(console + console_len - p) < 9 + QS_HASH_HEX_LEN + 1 ||
-                p[9 + QS_HASH_HEX_LEN] != '"')
-                continue;
-            memcpy(tok[ntok], p + 9, QS_HASH_HEX_LEN);
-            tok[ntok][QS_HASH_HEX_LEN] = '\0';
-            if (is_qhash(tok[ntok]))
-                ntok++;
-        }
-        CHECK(ntok >= 1);
-        if (round == 1 && (flags & QS_FLAG_DEDUPE)) {
-            CHECK(query == NULL);
-            continue;
-        }
-        if (query == NULL) { /* every statement a repeat of an earlier one in the event */
-            CHECK((flags & QS_FLAG_DEDUPE) && ntok >= 2);
-            continue;
-        }
-        CHECK(query_len > 0 && query[query_len - 1] == '\n');
-        size_t t = 0;
-        for (size_t at = 0; at < query_len;) {
-            const char *nl = memchr(query + at, '\n', query_len - at);
-            CHECK(nl != NULL);
-            size_t ln = (size_t)(nl - query) + 1 - at;
-            const char *line = query + at;
-            json_error_t jerr;
-            json_t *root = json_loadb(line, ln, JSON_ALLOW_NUL, &jerr);
-            CHECK(root != NULL && json_is_object(root));
-            json_decref(root);
-
-            char qhash[QS_HASH_HEX_LEN + 1];
-            char *sql = malloc(ln);
-            CHECK(sql != NULL);
-            size_t sql_len = 0;
-            CHECK(qs_query_record_parse(line, ln, qhash, sql, ln, &sql_len) == 0);
-            while (t < ntok && strcmp(tok[t], qhash) != 0)
-                t++;
-            CHECK(t < ntok);
-            t++;
-            if (!(flags & QS_FLAG_REDACT) && after.invalid_utf8 == before.invalid_utf8) {
-                CHECK(sql_len <= msg_len);
-                char again[QS_HASH_HEX_LEN + 1];
-                CHECK(qs_hasher_qhash(h, sql, sql_len, dialect, again) == 0);
-                CHECK(strcmp(again, qhash) == 0);
-                /* a piece of the message, but for colours a highlighted statement had and
-                 * the escapes of datasource-proxy's JSON entries */
-                if (!memchr(rest, 0x1b, msg_len) && !(msg_len && rest[0] == '{'))
-                    CHECK(sql_len == 0 || memmem(rest, msg_len, sql, sql_len) != NULL);
-            }
-            free(sql);
-            at += ln;
-        }
-    }
+    for (int round = 0; round < 2; round++)
+        event_round(s, &ev, round, &x, h);
     qs_splitter_free(&s);
 }
 

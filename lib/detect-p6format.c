@@ -199,6 +199,12 @@ void qsp_p6match_free(struct qsp_p6match **mp)
     *mp = NULL;
 }
 
+/* Did group g of the format (0: the format has no such group) take part in the match? */
+static int matched(const PCRE2_SIZE *ov, int g)
+{
+    return g && ov[2 * g] != PCRE2_UNSET;
+}
+
 int qsp_p6format_match(const struct qsp_p6format *f, struct qsp_p6match *mt, struct qsp_det *d)
 {
     /* p6spy logs through the "p6spy" logger or stdout; from other loggers the format's
@@ -212,24 +218,25 @@ int qsp_p6format_match(const struct qsp_p6format *f, struct qsp_p6match *mt, str
     if (rc < 0) /* no match, or PCRE2's match limit on a pathological line: not p6spy's */
         return QSP_DET_NO;
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(mt->md);
-#define SET(g) ((g) && ov[2 * (g)] != PCRE2_UNSET)
-    if (SET(f->g_took)) {
+    if (matched(ov, f->g_took)) {
         size_t i = ov[2 * f->g_took] + (d->m[ov[2 * f->g_took]] == '-');
         int64_t ms;
         if (qsp_parse_uint(d->m, ov[2 * f->g_took + 1], &i, &ms))
             d->out->took_ms = ms;
     }
-    if (SET(f->g_cat) && qsp_p6spy_category(d->m + ov[2 * f->g_cat],
-                                            ov[2 * f->g_cat + 1] - ov[2 * f->g_cat]) == 0)
+    if (matched(ov, f->g_cat) &&
+        qsp_p6spy_category(d->m + ov[2 * f->g_cat], ov[2 * f->g_cat + 1] - ov[2 * f->g_cat]) ==
+            0)
         return QSP_DET_NOSQL;
     size_t b, e;
-    int g = SET(f->g_sql) ? f->g_sql : f->g_prep;
-    if (!SET(g))
+    int g = matched(ov, f->g_sql) ? f->g_sql : f->g_prep;
+    if (!matched(ov, g))
         return QSP_DET_NO;
     b = ov[2 * g];
     e = ov[2 * g + 1];
     qsp_det_begin(d, QSP_SQL_P6SPY_CUSTOM);
-    if (f->prep_first && SET(f->g_prep) && SET(f->g_sql) && ov[2 * f->g_prep + 1] + 1 == b) {
+    if (f->prep_first && matched(ov, f->g_prep) && matched(ov, f->g_sql) &&
+        ov[2 * f->g_prep + 1] + 1 == b) {
         /* prepared<sep>statement: a '?'-aware split, as for SingleLineFormat */
         size_t pb = ov[2 * f->g_prep], n = e - pb;
         size_t k = qsp_p6spy_split_pair(d->m + pb, n, d->m[b - 1]);
@@ -247,5 +254,4 @@ done:
     if (rc > 0 && f->single)
         qsp_det_mark_collapsed(d);
     return qsp_det_end(d);
-#undef SET
 }

@@ -3,6 +3,7 @@
 #include "error.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +74,39 @@ int qsp_error(struct qs_error *err, int code, const char *fmt, ...)
     return code;
 }
 
+/* errno's text into buf: in English whatever locale the application chose (the library
+ * reads no process-wide setting, and a message reads the same in every log), and without
+ * strerror()'s buffer shared by all threads. strerror_l() with the "C" locale, which glibc
+ * and musl hand out without allocating. glibc before 2.32 writes an unknown number's text
+ * into one static buffer even there, so on glibc the GNU strerror_r(), which writes such a
+ * number's text into the caller's buffer, tells unknown numbers apart first. Only symbols
+ * of GLIBC_2.17 or older (the JNI library's floor, jni/check-portable.sh). */
+static const char *errno_text(int e, char *buf, size_t cap)
+{
+#ifdef __GLIBC__
+    char probe[64];
+    const char *local = strerror_r(e, probe, sizeof probe);
+    if (local == probe) {
+        snprintf(buf, cap, "Unknown error %d", e);
+        return buf;
+    }
+#endif
+    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    if (c) {
+        snprintf(buf, cap, "%s", strerror_l(e, c));
+        freelocale(c);
+        return buf;
+    }
+    /* No "C" locale object (out of memory): the thread-safe text, in the locale's words. */
+#ifdef __GLIBC__
+    snprintf(buf, cap, "%s", local);
+#else
+    if (strerror_r(e, buf, cap) != 0)
+        snprintf(buf, cap, "Unknown error %d", e);
+#endif
+    return buf;
+}
+
 int qsp_error_errno(struct qs_error *err, int sys_errno, const char *fmt, ...)
 {
     int code;
@@ -93,8 +127,10 @@ int qsp_error_errno(struct qs_error *err, int sys_errno, const char *fmt, ...)
         set_text(err, code, sys_errno, fmt, ap);
         va_end(ap);
         size_t n = strlen(err->text);
+        char text[128];
         if (n < sizeof err->text - 1)
-            snprintf(err->text + n, sizeof err->text - n, ": %s", strerror(sys_errno));
+            snprintf(err->text + n, sizeof err->text - n, ": %s",
+                     errno_text(sys_errno, text, sizeof text));
     }
     return code;
 }

@@ -549,164 +549,267 @@ static int bare_thread(const struct parse *p, size_t e)
     return !p->thread && !p->level && j > e && j < p->n && level_len(p->s, p->n, j);
 }
 
+/* What reading one token of the prefix did. */
+enum step {
+    STEP_NOT,  /* not this kind of token: try the next reader */
+    STEP_NEXT, /* read: on to the next token */
+    STEP_STOP, /* the message starts at this token ("%m" still to write) */
+    STEP_DONE, /* the message starts at *i and the shape is complete */
+};
+
+/* A bracket group ("[main]", "[X.java:12]") or a source location in parentheses. */
+static enum step group_token(struct parse *p, size_t *i)
+{
+    const char *s = p->s;
+    size_t n = p->n, e;
+    if (s[*i] == '[' && (e = bracket_end(s, n, *i, '[', ']')) > 0) {
+        bracket(p, *i + 1, e);
+        *i = e + 1;
+        return STEP_NEXT;
+    }
+    if (s[*i] == '(' && (e = bracket_end(s, n, *i, '(', ')')) > 0 && location(s, *i + 1, e)) {
+        puts_(&p->sh, "(%F:%L)");
+        *i = e + 1;
+        return STEP_NEXT;
+    }
+    return STEP_NOT;
+}
+
+/* A bare timestamp or level, the first of its kind and before any logger. */
+static enum step ts_level_token(struct parse *p, size_t *i)
+{
+    const char *s = p->s;
+    size_t n = p->n, k;
+    struct qsp_prefix *pf = p->pf;
+    if (p->logger)
+        return STEP_NOT;
+    if (!p->ts && (k = ts_len(s, n, *i)) > 0) {
+        p->ts = 1;
+        pf->ts_off = *i;
+        pf->ts_len = k;
+        puts_(&p->sh, "%d");
+        *i += k;
+        return STEP_NEXT;
+    }
+    if (!p->level && (k = level_len(s, n, *i)) > 0) {
+        p->level = 1;
+        pf->level_off = *i;
+        pf->level_len = k;
+        *i += k;
+        if (*i < n && s[*i] == ':') { /* log4j "%-5p: %c - %m" */
+            ++*i;
+            puts_(&p->sh, "%p:");
+        } else {
+            puts_(&p->sh, "%p");
+        }
+        return STEP_NEXT;
+    }
+    return STEP_NOT;
+}
+
+/* After a separator, at j: a field the grammar knows, so the separator is one between
+ * prefix fields, not the one before the message. A bar followed by a bracket group or a
+ * level ("%d | %p | %t | %c - %m"), or a dash followed by a level in brackets
+ * ("%d [ %t:%r ] - [ %p ] %m", the log4j template of many Chinese tutorials). */
+static int field_follows(const struct parse *p, char sep, size_t j)
+{
+    const char *s = p->s;
+    size_t n = p->n, be;
+    if (j >= n || p->logger)
+        return 0;
+    if (sep == '|' && (s[j] == '[' || (!p->level && level_len(s, n, j))))
+        return '|';
+    if (!p->level && s[j] == '[' && (be = bracket_end(s, n, j, '[', ']')) > 0) {
+        size_t lb = skip_gap(s, be, j + 1), ll = level_len(s, be, lb);
+        return ll && skip_gap(s, be, lb + ll) == be;
+    }
+    return 0;
+}
+
+/* log4j %l between two separators, "… - pkg.Class.method(File.java:28) - msg": the
+ * location at j; on a match the message starts at *i. */
+static int location_between_seps(struct parse *p, size_t *i, size_t j)
+{
+    const char *s = p->s;
+    size_t n = p->n, le = word_end(s, n, j), l2;
+    if (p->logger || !l_location(s, j, le) || skip_gap(s, n, le) == le ||
+        (l2 = sep_len(s, n, skip_gap(s, n, le))) == 0)
+        return 0;
+    puts_(&p->sh, "%l");
+    *i = skip_gap(s, n, le);
+    put(&p->sh, s + *i, l2);
+    puts_(&p->sh, "%m");
+    *i = after_sep(s, n, *i + l2);
+    return 1;
+}
+
+/* A separator of k bytes at *i: between two prefix fields, or where the message starts. */
+static enum step separator(struct parse *p, size_t *i, size_t k)
+{
+    const char *s = p->s;
+    size_t n = p->n, j = skip_gap(s, n, *i + k);
+    int between = field_follows(p, s[*i], j);
+    if (between) {
+        /* The bar alone goes into the shape; any other separator as written. */
+        if (between == '|')
+            put(&p->sh, "|", 1);
+        else
+            put(&p->sh, s + *i, k);
+        *i = j;
+        return STEP_NEXT;
+    }
+    put(&p->sh, s + *i, k);
+    if (!location_between_seps(p, i, j)) {
+        puts_(&p->sh, "%m");
+        *i = after_sep(s, n, *i + k);
+    }
+    return STEP_DONE;
+}
+
+/* Spring Boot's "---" after the timestamp, and the pid before it (digits, then "---" or
+ * '['); the word is *i..e. */
+static enum step spring_token(struct parse *p, size_t *i, size_t e)
+{
+    const char *s = p->s;
+    size_t n = p->n;
+    if (!p->ts || p->logger)
+        return STEP_NOT;
+    if (e - *i == 3 && memcmp(s + *i, "---", 3) == 0) {
+        puts_(&p->sh, "---");
+        *i = e;
+        return STEP_NEXT;
+    }
+    if (dig(s, n, *i)) {
+        size_t d = *i;
+        while (dig(s, n, d))
+            d++;
+        size_t j = skip_gap(s, n, d);
+        if (d == e && j > d && j < n && (s[j] == '[' || s[j] == '-')) {
+            puts_(&p->sh, "%pid");
+            *i = e;
+            return STEP_NEXT;
+        }
+    }
+    return STEP_NOT;
+}
+
+/* log4j "%c %M - %m": a method name at j after the logger, then a separator. Returns the
+ * separator's length and sets *at to where it starts; 0 when there is none. */
+static size_t method_then_sep(const struct parse *p, size_t j, size_t *at)
+{
+    const char *s = p->s;
+    size_t n = p->n, m_end = word_end(s, n, j), m_sep = skip_gap(s, n, m_end), sl;
+    int mdots;
+    if (m_sep > m_end && logger_name(s, j, m_end, &mdots) && !mdots &&
+        (sl = sep_len(s, n, m_sep)) > 0) {
+        *at = m_sep;
+        return sl;
+    }
+    return 0;
+}
+
+/* A logger, the word *i..e: "c.e.Mapper - ", "c.e.Mapper:42 - ", "p6spy - ",
+ * "c.e.Mapper: ", "c.e.Mapper msg". */
+static enum step logger_token(struct parse *p, size_t *i, size_t e)
+{
+    const char *s = p->s;
+    size_t n = p->n, name_e = e, m_sep = 0;
+    int dots, colon = name_e > *i + 1 && s[name_e - 1] == ':';
+    if (colon)
+        name_e--;
+    name_e = strip_line_number(s, *i, name_e);
+    if (!logger_name(s, *i, name_e, &dots))
+        return STEP_NOT;
+    size_t j = skip_gap(s, n, e);
+    size_t sl = j > e || j == n ? sep_len(s, n, j) : 0;
+    if (!colon && !sl && j > e && j < n)
+        sl = method_then_sep(p, j, &m_sep);
+    if (!colon && !sl && !(dots && !bare_thread(p, e)))
+        return STEP_NOT;
+    p->logger = 1;
+    p->pf->logger_off = *i;
+    p->pf->logger_len = name_e - *i;
+    puts_(&p->sh, name_e < (colon ? e - 1 : e) ? "%c:%L" : "%c");
+    if (colon) {
+        glue(&p->sh, ":");
+        puts_(&p->sh, "%m");
+        *i = after_sep(s, n, e);
+        return STEP_DONE;
+    }
+    if (m_sep) {
+        puts_(&p->sh, "%M");
+        j = m_sep;
+    }
+    if (sl) {
+        put(&p->sh, s + j, sl);
+        puts_(&p->sh, "%m");
+        *i = after_sep(s, n, j + sl);
+        return STEP_DONE;
+    }
+    *i = e;
+    return STEP_NEXT;
+}
+
+/* A word that is no timestamp, level or separator: Spring's pid and "---", log4j's %l, a
+ * logger, a bare thread name; anything else starts the message. */
+static enum step word_token(struct parse *p, size_t *i)
+{
+    const char *s = p->s;
+    size_t n = p->n, e = word_end(s, n, *i);
+    enum step st = spring_token(p, i, e);
+    if (st != STEP_NOT)
+        return st;
+    if (p->logger) /* after the logger only brackets and a separator */
+        return STEP_STOP;
+    if (l_location(s, *i, e) && skip_gap(s, n, e) > e &&
+        sep_len(s, n, skip_gap(s, n, e))) { /* log4j "%l - ": "pkg.C.m(C.java:159) - " */
+        puts_(&p->sh, "%l");
+        *i = e;
+        return STEP_NEXT;
+    }
+    if ((st = logger_token(p, i, e)) != STEP_NOT)
+        return st;
+    if (bare_thread(p, e)) {
+        p->thread = 1;
+        p->pf->thread_off = *i;
+        p->pf->thread_len = e - *i;
+        puts_(&p->sh, "%t");
+        *i = e;
+        return STEP_NEXT;
+    }
+    return STEP_STOP;
+}
+
+/* One token of the prefix at *i, tried by each reader in the grammar's order. */
+static enum step token(struct parse *p, size_t *i)
+{
+    const char *s = p->s;
+    char c = s[*i];
+    size_t k;
+    if ((c == 'H' || c == '=' || c == '<' || c == '#') && stdout_line(s + *i, p->n - *i))
+        return STEP_STOP; /* a framework's stdout behind a prefix (JBoss "[STDOUT] Hibernate: …") */
+    enum step st = group_token(p, i);
+    if (st == STEP_NOT)
+        st = ts_level_token(p, i);
+    if (st == STEP_NOT && (k = sep_len(s, p->n, *i)) > 0)
+        st = separator(p, i, k);
+    if (st == STEP_NOT)
+        st = word_token(p, i);
+    return st;
+}
+
 /* Read the prefix's fields from i; returns where the message starts. */
 static size_t fields(struct parse *p, size_t i)
 {
-    const char *s = p->s;
-    size_t n = p->n, k, e;
-    struct qsp_prefix *pf = p->pf;
-    int dots;
     for (int tok = 0; tok < TOKENS_MAX; tok++) {
-        i = skip_gap(s, n, i);
-        if (i >= n)
+        i = skip_gap(p->s, p->n, i);
+        if (i >= p->n)
             return i;
-        char c = s[i];
-        if ((c == 'H' || c == '=' || c == '<' || c == '#') && stdout_line(s + i, n - i))
-            break; /* a framework's stdout behind a prefix (JBoss "[STDOUT] Hibernate: …") */
-        if (c == '[' && (e = bracket_end(s, n, i, '[', ']')) > 0) {
-            bracket(p, i + 1, e);
-            i = e + 1;
-            continue;
-        }
-        if (c == '(' && (e = bracket_end(s, n, i, '(', ')')) > 0 && location(s, i + 1, e)) {
-            puts_(&p->sh, "(%F:%L)");
-            i = e + 1;
-            continue;
-        }
-        if (!p->ts && !p->logger && (k = ts_len(s, n, i)) > 0) {
-            p->ts = 1;
-            pf->ts_off = i;
-            pf->ts_len = k;
-            puts_(&p->sh, "%d");
-            i += k;
-            continue;
-        }
-        if (!p->level && !p->logger && (k = level_len(s, n, i)) > 0) {
-            p->level = 1;
-            pf->level_off = i;
-            pf->level_len = k;
-            i += k;
-            if (i < n && s[i] == ':') { /* log4j "%-5p: %c - %m" */
-                i++;
-                puts_(&p->sh, "%p:");
-            } else {
-                puts_(&p->sh, "%p");
-            }
-            continue;
-        }
-        if ((k = sep_len(s, n, i)) > 0) {
-            /* A bar between prefix fields ("%d | %p | %t | %c - %m") is no separator when
-             * a field the grammar knows follows it. */
-            size_t j = skip_gap(s, n, i + k);
-            if (c == '|' && j < n && !p->logger &&
-                (s[j] == '[' || (!p->level && level_len(s, n, j)))) {
-                put(&p->sh, "|", 1);
-                i = j;
-                continue;
-            }
-            /* A level in brackets after a dash: "%d [ %t:%r ] - [ %p ] %m", the log4j
-             * template of many Chinese tutorials. */
-            size_t be;
-            if (!p->level && !p->logger && j < n && s[j] == '[' &&
-                (be = bracket_end(s, n, j, '[', ']')) > 0) {
-                size_t lb = skip_gap(s, be, j + 1), ll = level_len(s, be, lb);
-                if (ll && skip_gap(s, be, lb + ll) == be) {
-                    put(&p->sh, s + i, k);
-                    i = j;
-                    continue;
-                }
-            }
-            put(&p->sh, s + i, k);
-            /* log4j %l, "pkg.Class.method(File.java:28)", between two separators. */
-            size_t le = word_end(s, n, j), l2;
-            if (!p->logger && l_location(s, j, le) && skip_gap(s, n, le) > le &&
-                (l2 = sep_len(s, n, skip_gap(s, n, le))) > 0) {
-                puts_(&p->sh, "%l");
-                i = skip_gap(s, n, le);
-                put(&p->sh, s + i, l2);
-                puts_(&p->sh, "%m");
-                return after_sep(s, n, i + l2);
-            }
-            puts_(&p->sh, "%m");
-            return after_sep(s, n, i + k);
-        }
-        e = word_end(s, n, i);
-        if (p->ts && !p->logger && e - i == 3 && memcmp(s + i, "---", 3) == 0) {
-            puts_(&p->sh, "---");
-            i = e;
-            continue;
-        }
-        if (p->ts && !p->logger && dig(s, n, i)) { /* a pid: digits, then "---" or '[' */
-            size_t d = i;
-            while (dig(s, n, d))
-                d++;
-            size_t j = skip_gap(s, n, d);
-            if (d == e && j > d && j < n && (s[j] == '[' || s[j] == '-')) {
-                puts_(&p->sh, "%pid");
-                i = e;
-                continue;
-            }
-        }
-        if (p->logger) /* after the logger only brackets and a separator */
+        enum step st = token(p, &i);
+        if (st == STEP_DONE)
+            return i;
+        if (st == STEP_STOP)
             break;
-        if (l_location(s, i, e) && skip_gap(s, n, e) > e &&
-            sep_len(s, n, skip_gap(s, n, e))) { /* log4j "%l - ": "pkg.C.m(C.java:159) - " */
-            puts_(&p->sh, "%l");
-            i = e;
-            continue;
-        }
-        /* A logger: "c.e.Mapper - ", "c.e.Mapper:42 - ", "p6spy - ", "c.e.Mapper: ",
-         * "c.e.Mapper msg". */
-        size_t name_e = e;
-        int colon = name_e > i + 1 && s[name_e - 1] == ':';
-        if (colon)
-            name_e--;
-        name_e = strip_line_number(s, i, name_e);
-        if (logger_name(s, i, name_e, &dots)) {
-            size_t j = skip_gap(s, n, e);
-            size_t sl = j > e || j == n ? sep_len(s, n, j) : 0;
-            /* log4j "%c %M - %m": a method name between the logger and the separator. */
-            size_t m_end = 0, m_sep = 0;
-            if (!colon && !sl && j > e && j < n) {
-                int mdots;
-                m_end = word_end(s, n, j);
-                m_sep = skip_gap(s, n, m_end);
-                if (!(m_sep > m_end && logger_name(s, j, m_end, &mdots) && !mdots &&
-                      (sl = sep_len(s, n, m_sep)) > 0))
-                    m_end = sl = 0;
-            }
-            if (colon || sl || (dots && !bare_thread(p, e))) {
-                p->logger = 1;
-                pf->logger_off = i;
-                pf->logger_len = name_e - i;
-                puts_(&p->sh, name_e < (colon ? e - 1 : e) ? "%c:%L" : "%c");
-                if (colon) {
-                    glue(&p->sh, ":");
-                    puts_(&p->sh, "%m");
-                    return after_sep(s, n, e);
-                }
-                if (m_end) {
-                    puts_(&p->sh, "%M");
-                    j = m_sep;
-                }
-                if (sl) {
-                    put(&p->sh, s + j, sl);
-                    puts_(&p->sh, "%m");
-                    return after_sep(s, n, j + sl);
-                }
-                i = e;
-                continue;
-            }
-        }
-        if (bare_thread(p, e)) {
-            p->thread = 1;
-            pf->thread_off = i;
-            pf->thread_len = e - i;
-            puts_(&p->sh, "%t");
-            i = e;
-            continue;
-        }
-        break;
     }
     puts_(&p->sh, "%m");
     return i;

@@ -64,52 +64,83 @@ static int set_option(struct qs_config *cfg, const char *name, const char *value
     return -1;
 }
 
-/* The command line into cfg and o. Over 80 lines for a reason: one getopt loop, as
- * zstdcli.c's, where each flag is one case and a core option one line; cut in pieces it
- * would read worse. Returns 0 or EXIT_USAGE (reported). */
+/* --file-mode MODE: an octal mode from 1 to 0777 into *mode; -1 (reported) otherwise. */
+static int parse_file_mode(const char *arg, unsigned *mode)
+{
+    char *end;
+    errno = 0;
+    unsigned long m = strtoul(arg, &end, 8);
+    if (errno || end == arg || *end || !m || m > 0777 || arg[0] == '-') {
+        cli_error("--file-mode: '%s' is not an octal mode such as 0640", arg);
+        return -1;
+    }
+    *mode = (unsigned)m;
+    return 0;
+}
+
+/* --fields LIST: repeated ones add up, as they always did. *joined is the list so far,
+ * owned by the caller (NULL before the first). */
+static int add_fields(struct qs_config *cfg, char **joined, const char *list)
+{
+    const char *sofar = *joined ? *joined : "";
+    size_t l = strlen(sofar) + strlen(list) + 2;
+    char *all = malloc(l);
+    if (!all) {
+        cli_error("out of memory");
+        return -1;
+    }
+    snprintf(all, l, "%s%s%s", sofar, *sofar ? "," : "", list);
+    free(*joined);
+    *joined = all;
+    return set_option(cfg, "fields", all);
+}
+
+enum {
+    O_REDACT = 256,
+    O_DEDUPE,
+    O_DEDUPE_SIZE,
+    O_FIELDS,
+    O_PATTERN,
+    O_SQL_LOGGER,
+    O_SQL_REGEX,
+    O_NO_BUILTIN,
+    O_DIALECT,
+    O_MAX_RECORD,
+    O_PROGRESS,
+    O_FILE_MODE,
+    O_P6SPY_FORMAT,
+    O_EXPLAIN
+};
+
+static const struct option split_longopts[] = {
+    {"console", required_argument, 0, 'c'},
+    {"query", required_argument, 0, 'o'},
+    {"redact", no_argument, 0, O_REDACT},
+    {"dedupe", no_argument, 0, O_DEDUPE},
+    {"dedupe-size", required_argument, 0, O_DEDUPE_SIZE},
+    {"fields", required_argument, 0, O_FIELDS},
+    {"pattern", required_argument, 0, O_PATTERN},
+    {"sql-logger", required_argument, 0, O_SQL_LOGGER},
+    {"sql-regex", required_argument, 0, O_SQL_REGEX},
+    {"no-builtin", no_argument, 0, O_NO_BUILTIN},
+    {"dialect", required_argument, 0, O_DIALECT},
+    {"max-record", required_argument, 0, O_MAX_RECORD},
+    {"quiet", no_argument, 0, 'q'},
+    {"progress", no_argument, 0, O_PROGRESS},
+    {"file-mode", required_argument, 0, O_FILE_MODE},
+    {"p6spy-format", required_argument, 0, O_P6SPY_FORMAT},
+    {"explain", no_argument, 0, O_EXPLAIN},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0}};
+
+/* The command line into cfg and o: one getopt loop, as zstdcli.c's, where each flag is one
+ * case and a core option one line. Returns 0 or EXIT_USAGE (reported). */
 static int configure(struct qs_config *cfg, int argc, char **argv, struct split_opts *o)
 {
-    enum {
-        O_REDACT = 256,
-        O_DEDUPE,
-        O_DEDUPE_SIZE,
-        O_FIELDS,
-        O_PATTERN,
-        O_SQL_LOGGER,
-        O_SQL_REGEX,
-        O_NO_BUILTIN,
-        O_DIALECT,
-        O_MAX_RECORD,
-        O_PROGRESS,
-        O_FILE_MODE,
-        O_P6SPY_FORMAT,
-        O_EXPLAIN
-    };
-    static const struct option opts[] = {
-        {"console", required_argument, 0, 'c'},
-        {"query", required_argument, 0, 'o'},
-        {"redact", no_argument, 0, O_REDACT},
-        {"dedupe", no_argument, 0, O_DEDUPE},
-        {"dedupe-size", required_argument, 0, O_DEDUPE_SIZE},
-        {"fields", required_argument, 0, O_FIELDS},
-        {"pattern", required_argument, 0, O_PATTERN},
-        {"sql-logger", required_argument, 0, O_SQL_LOGGER},
-        {"sql-regex", required_argument, 0, O_SQL_REGEX},
-        {"no-builtin", no_argument, 0, O_NO_BUILTIN},
-        {"dialect", required_argument, 0, O_DIALECT},
-        {"max-record", required_argument, 0, O_MAX_RECORD},
-        {"quiet", no_argument, 0, 'q'},
-        {"progress", no_argument, 0, O_PROGRESS},
-        {"file-mode", required_argument, 0, O_FILE_MODE},
-        {"p6spy-format", required_argument, 0, O_P6SPY_FORMAT},
-        {"explain", no_argument, 0, O_EXPLAIN},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    const char *fields = NULL;
-    char *fields_buf = NULL;
+    char *fields = NULL;
     int c, rc = 0;
     optind = 1;
-    while (!rc && (c = getopt_long(argc, argv, "c:o:qh", opts, NULL)) != -1) {
+    while (!rc && (c = getopt_long(argc, argv, "c:o:qh", split_longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o->console_path = optarg; break;
         case 'o': o->query_path = optarg; break;
@@ -117,40 +148,13 @@ static int configure(struct qs_config *cfg, int argc, char **argv, struct split_
         case 'h': fputs(split_usage, stdout); exit(0);
         case O_PROGRESS: o->progress = 1; break;
         case O_EXPLAIN: o->explain = 1; break;
-        case O_FILE_MODE: {
-            char *end;
-            errno = 0;
-            unsigned long m = strtoul(optarg, &end, 8);
-            if (errno || end == optarg || *end || !m || m > 0777 || optarg[0] == '-') {
-                cli_error("--file-mode: '%s' is not an octal mode such as 0640", optarg);
-                rc = -1;
-                break;
-            }
-            o->file_mode = (unsigned)m;
-            break;
-        }
+        case O_FILE_MODE: rc = parse_file_mode(optarg, &o->file_mode); break;
         /* The core's options, by their names in its table (qs_config_set_option): the same
          * names, types, bounds and messages as every other face. */
         case O_REDACT: rc = set_option(cfg, "redact", "true"); break;
         case O_DEDUPE: rc = set_option(cfg, "dedupe", "true"); break;
         case O_DEDUPE_SIZE: rc = set_option(cfg, "dedupe-size", optarg); break;
-        case O_FIELDS:
-            /* repeated --fields add up, as they always did */
-            fields = fields ? fields : "";
-            {
-                size_t l = strlen(fields) + strlen(optarg) + 2;
-                char *joined = malloc(l);
-                if (!joined) {
-                    cli_error("out of memory");
-                    rc = -1;
-                    break;
-                }
-                snprintf(joined, l, "%s%s%s", fields, *fields ? "," : "", optarg);
-                free(fields_buf);
-                fields = fields_buf = joined;
-            }
-            rc = set_option(cfg, "fields", fields);
-            break;
+        case O_FIELDS: rc = add_fields(cfg, &fields, optarg); break;
         case O_PATTERN: rc = set_option(cfg, "pattern", optarg); break;
         case O_SQL_LOGGER: rc = set_option(cfg, "sql-logger", optarg); break;
         case O_SQL_REGEX: rc = set_option(cfg, "sql-regex", optarg); break;
@@ -164,7 +168,7 @@ static int configure(struct qs_config *cfg, int argc, char **argv, struct split_
             break;
         }
     }
-    free(fields_buf);
+    free(fields);
     return rc ? EXIT_USAGE : 0;
 }
 

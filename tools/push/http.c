@@ -43,42 +43,52 @@ static void make_safe_url(struct push_http *h, const char *url)
         snprintf(h->safe_url, sizeof h->safe_url, "%s", url);
 }
 
+/* Append header s to *l; -1 when out of memory (*l is then still the whole list). */
+static int add_header(struct curl_slist **l, const char *s)
+{
+    struct curl_slist *n = curl_slist_append(*l, s);
+    if (!n)
+        return -1;
+    *l = n;
+    return 0;
+}
+
+/* "Authorization: Bearer …", the token wiped from the temporary copy once curl has its
+ * own. */
+static int add_bearer(struct curl_slist **l, const char *token)
+{
+    size_t need = strlen(token) + 32;
+    char *a = malloc(need);
+    if (!a)
+        return -1;
+    snprintf(a, need, "Authorization: Bearer %s", token);
+    int rc = add_header(l, a);
+    memset(a, 0, need);
+    free(a);
+    return rc;
+}
+
 static struct curl_slist *headers(const struct push_config *c, int kind)
 {
-    struct curl_slist *l = NULL, *n;
+    struct curl_slist *l = NULL;
     char buf[600];
-#define ADD(s)                                                                                \
-    do {                                                                                      \
-        if (!(n = curl_slist_append(l, (s))))                                                 \
-            goto fail;                                                                        \
-        l = n;                                                                                \
-    } while (0)
     /* Loki takes any other type for protobuf; snappy is part of that format. */
-    ADD(kind == PUSH_BODY_PROTO ? "Content-Type: application/x-protobuf"
-                                : "Content-Type: application/json");
-    if (kind == PUSH_BODY_GZIP)
-        ADD("Content-Encoding: gzip");
+    if (add_header(&l, kind == PUSH_BODY_PROTO ? "Content-Type: application/x-protobuf"
+                                               : "Content-Type: application/json"))
+        goto fail;
+    if (kind == PUSH_BODY_GZIP && add_header(&l, "Content-Encoding: gzip"))
+        goto fail;
     /* No "Expect: 100-continue" round trip before each batch. */
-    ADD("Expect:");
+    if (add_header(&l, "Expect:"))
+        goto fail;
     if (c->tenant_id) {
         snprintf(buf, sizeof buf, "X-Scope-OrgID: %s", c->tenant_id);
-        ADD(buf);
-    }
-    if (c->bearer_token) {
-        size_t need = strlen(c->bearer_token) + 32;
-        char *a = malloc(need);
-        if (!a)
+        if (add_header(&l, buf))
             goto fail;
-        snprintf(a, need, "Authorization: Bearer %s", c->bearer_token);
-        n = curl_slist_append(l, a);
-        memset(a, 0, need);
-        free(a);
-        if (!n)
-            goto fail;
-        l = n;
     }
+    if (c->bearer_token && add_bearer(&l, c->bearer_token))
+        goto fail;
     return l;
-#undef ADD
 fail:
     curl_slist_free_all(l);
     return NULL;

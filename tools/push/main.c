@@ -276,81 +276,154 @@ static const char *setup_cause(const struct push_http_result *r)
     return NULL;
 }
 
-/* Send part p of the batch until Loki answers for it. A push refused as too large goes
- * again in two halves (Loki's limit, or a proxy's, can be lower than batch_size allows);
- * only a single entry that is too large on its own is dropped. 0 when every entry of p was
- * acknowledged or dropped for good, -1 when giving up at shutdown. */
-static int send_part(struct app *a, const struct push_part *p)
+/* One POST of an encoded part and what its answer means; *n gets the number of entries the
+ * answer names. A refusal of the credentials or TLS set-up is retried whatever its status
+ * (auth_failure). */
+static enum push_verdict post_part(struct app *a, const char *body, size_t blen,
+                                   size_t entries, struct push_http_result *r, uint64_t *n)
 {
-    struct push_batch *b = &a->batch;
-    size_t entries = push_part_entries(p);
-    char *body;
-    size_t blen, raw;
-    if (push_encode(b, p, &a->cfg, a->cfg.gzip_level, &body, &blen, &raw)) {
-        push_err("out of memory encoding a batch");
-        return -1;
+    push_http_post(a->http, body, blen,
+                   a->cfg.proto            ? PUSH_BODY_PROTO
+                   : a->cfg.gzip_level > 0 ? PUSH_BODY_GZIP
+                                           : PUSH_BODY_JSON,
+                   r);
+    *n = 0;
+    enum push_verdict v = push_http_verdict(r, entries, n);
+    if (auth_failure(r)) {
+        *n = 0;
+        return PUSH_VERDICT_RETRY;
     }
+    return v;
+}
+
+/* A push Loki answered for: the entries it stored, the bytes that went. */
+static void count_pushed(struct app *a, uint64_t stored, size_t raw, size_t blen)
+{
+    a->st.entries_sent += stored;
+    a->st.bytes_sent += raw;
+    a->st.wire_bytes += blen;
+    a->st.batches++;
+}
+
+/* Loki stored every entry, after `attempt` retries of which `quiet` were logged otherwise
+ * (a 429 episode when it is over, a set-up failure once per cause). */
+static void part_sent(struct app *a, size_t entries, size_t raw, size_t blen, int attempt,
+                      int quiet)
+{
+    throttle_report(a, 0);
+    if (a->setup_error[0])
+        push_log("push to %s works again", push_http_safe_url(a->http));
+    a->setup_error[0] = '\0';
+    count_pushed(a, entries, raw, blen);
+    if (attempt > quiet)
+        push_log("Loki accepted the batch after %d retries", attempt);
+}
+
+/* Loki refused some entries of p (a 400 naming n of them): never sent again, as Loki
+ * stored the valid ones. */
+static void part_refused(struct app *a, const struct push_part *p, struct push_http_result *r,
+                         uint64_t n, size_t raw, size_t blen)
+{
+    size_t entries = push_part_entries(p);
+    throttle_report(a, 0);
+    n = count_refused(a, p, r, n);
+    a->st.dropped += n;
+    count_pushed(a, entries - n, raw, blen);
+    push_err("Loki answered %ld: %s; %" PRIu64 " of %zu entries refused, the others stored",
+             r->status, strtok(r->answer, "\n") ? r->answer : "", n, entries);
+    if (strstr(r->answer, "too old")) {
+        push_err("these entries are older than Loki's reject_old_samples_max_age: to ship an "
+                 "old file, stamp entries with the read time (--read-time, "
+                 "timestamps.read_time: true)");
+    }
+}
+
+/* How long to wait before retry number `attempt`: exponential backoff with jitter, so that
+ * many pushers do not retry in step. */
+static long backoff_ms(const struct app *a, int attempt)
+{
+    long d = a->cfg.backoff_min_ms;
+    for (int i = 1; i < attempt && d < a->cfg.backoff_max_ms; i++)
+        d *= 2;
+    if (d > a->cfg.backoff_max_ms)
+        d = a->cfg.backoff_max_ms;
+    return d / 2 + (long)(random() % (d / 2 + 1));
+}
+
+/* Tell about a failed push, retried as `attempt` in d ms, without a line per retry: a 429
+ * episode is logged when it is over, a TLS or credentials failure once per cause (it stays
+ * until someone fixes it), others for the first three retries and every 20th. Returns 1
+ * when this retry is one of those told later or once (`quiet` counts them). */
+static int note_failure(struct app *a, const struct push_http_result *r, int attempt,
+                        int quiet, long d)
+{
+    const char *cause = setup_cause(r);
+    if (r->status == 429) {
+        throttle_note(a, r);
+        return 1;
+    }
+    if (cause) {
+        char what[sizeof a->setup_error];
+        snprintf(what, sizeof what, "%ld %.200s", r->status, r->status ? r->answer : r->error);
+        if (strcmp(what, a->setup_error)) {
+            memcpy(a->setup_error, what, sizeof what);
+            push_err("push to %s: %s (%s%s%s); nothing is skipped: reading waits and the "
+                     "push is retried (every %.1f s at most) until it is fixed",
+                     push_http_safe_url(a->http), cause, r->status ? "answer: " : "",
+                     r->status ? r->answer : r->error, "",
+                     (double)a->cfg.backoff_max_ms / 1000.0);
+        }
+        return 1;
+    }
+    if (attempt - quiet <= 3 || attempt % 20 == 0) {
+        if (r->status)
+            push_log("Loki answered %ld: %s; retry %d in %ld ms", r->status, r->answer,
+                     attempt, d);
+        else
+            push_log("push to %s failed: %s; retry %d in %ld ms", push_http_safe_url(a->http),
+                     r->error, attempt, d);
+    }
+    return 0;
+}
+
+/* Wait d ms before a retry, 100 ms at a time so that a signal is seen. -1 when the shutdown
+ * grace is over (give up), else 0. */
+static int retry_wait(struct app *a, long d)
+{
+    for (int64_t until = push_now_ms() + d; push_now_ms() < until;) {
+        if (stopping(a) && push_now_ms() >= a->stop_deadline)
+            return -1;
+        int64_t left = until - push_now_ms();
+        sleep_ms(left > 100 ? 100 : (long)left);
+    }
+    return stopping(a) && push_now_ms() >= a->stop_deadline ? -1 : 0;
+}
+
+/* What became of an encoded part: answered for (stored, refused or dropped), given up at
+ * shutdown, or refused as too large (*r and *named say how). */
+enum post_outcome { POSTED, POST_GIVEUP, POST_TOO_LARGE };
+
+/* Post the encoded part p until Loki answers for it, retrying with backoff. */
+static enum post_outcome post_until_answered(struct app *a, const struct push_part *p,
+                                             const char *body, size_t blen, size_t raw,
+                                             struct push_http_result *r, uint64_t *named)
+{
+    size_t entries = push_part_entries(p);
     int attempt = 0, quiet = 0;
     for (;;) {
-        struct push_http_result r;
-        push_http_post(a->http, body, blen,
-                       a->cfg.proto            ? PUSH_BODY_PROTO
-                       : a->cfg.gzip_level > 0 ? PUSH_BODY_GZIP
-                                               : PUSH_BODY_JSON,
-                       &r);
-        uint64_t n = 0;
-        enum push_verdict v = push_http_verdict(&r, entries, &n);
-        if (auth_failure(&r)) {
-            v = PUSH_VERDICT_RETRY;
-            n = 0;
-        }
+        uint64_t n;
+        enum push_verdict v = post_part(a, body, blen, entries, r, &n);
         if (v == PUSH_VERDICT_SENT) {
-            throttle_report(a, 0);
-            if (a->setup_error[0])
-                push_log("push to %s works again", push_http_safe_url(a->http));
-            a->setup_error[0] = '\0';
-            a->st.entries_sent += entries;
-            a->st.bytes_sent += raw;
-            a->st.wire_bytes += blen;
-            a->st.batches++;
-            if (attempt > quiet) /* a 429 episode is logged once, when over */
-                push_log("Loki accepted the batch after %d retries", attempt);
-            break;
+            part_sent(a, entries, raw, blen, attempt, quiet);
+            return POSTED;
         }
         if (v == PUSH_VERDICT_TOO_LARGE) {
-            struct push_part lo, hi;
-            free(body);
-            if (push_part_halve(p, &lo, &hi) == 0) {
-                if (!a->st.halved++ || a->st.halved % 100 == 0)
-                    push_log("Loki answered %ld: %s; sending the %zu entries (%zu bytes) in "
-                             "halves (%" PRIu64 " halved so far; lower client.batch_size)",
-                             r.status, r.answer, entries, raw, a->st.halved);
-                return send_part(a, &lo) ? -1 : send_part(a, &hi);
-            }
-            push_err("Loki answered %ld: %s; dropped an entry too large to send on its own "
-                     "(%zu bytes; lower client.max_entry_size)",
-                     r.status, r.answer, raw);
-            a->st.dropped += n;
-            return 0;
+            *named = n;
+            return POST_TOO_LARGE;
         }
         if (v == PUSH_VERDICT_REFUSED) {
-            /* Never sent again: Loki stored the valid entries of it. */
-            throttle_report(a, 0);
-            n = count_refused(a, p, &r, n);
-            a->st.dropped += n;
-            a->st.entries_sent += entries - n;
-            a->st.bytes_sent += raw;
-            a->st.wire_bytes += blen;
-            a->st.batches++;
-            push_err("Loki answered %ld: %s; %" PRIu64 " of %zu entries refused, the others "
-                     "stored",
-                     r.status, strtok(r.answer, "\n") ? r.answer : "", n, entries);
-            if (strstr(r.answer, "too old")) {
-                push_err("these entries are older than Loki's reject_old_samples_max_age: "
-                         "to ship an old file, stamp entries with the read time "
-                         "(--read-time, timestamps.read_time: true)");
-            }
-            break;
+            part_refused(a, p, r, n, raw, blen);
+            return POSTED;
         }
         attempt++;
         a->st.retries++;
@@ -358,54 +431,56 @@ static int send_part(struct app *a, const struct push_part *p)
             push_err("giving up on a batch of %zu entries after %d retries; dropped", entries,
                      a->cfg.max_retries);
             a->st.dropped += entries;
-            break;
+            return POSTED;
         }
-        /* Exponential backoff with jitter, so that many pushers do not retry in step. */
-        long d = a->cfg.backoff_min_ms;
-        for (int i = 1; i < attempt && d < a->cfg.backoff_max_ms; i++)
-            d *= 2;
-        if (d > a->cfg.backoff_max_ms)
-            d = a->cfg.backoff_max_ms;
-        d = d / 2 + (long)(random() % (d / 2 + 1));
-        const char *cause = setup_cause(&r);
-        if (r.status == 429) {
-            throttle_note(a, &r);
-            quiet++;
-        } else if (cause) {
-            /* One error per cause, not one per retry: it stays until someone fixes it. */
-            char what[sizeof a->setup_error];
-            snprintf(what, sizeof what, "%ld %.200s", r.status, r.status ? r.answer : r.error);
-            if (strcmp(what, a->setup_error)) {
-                memcpy(a->setup_error, what, sizeof what);
-                push_err("push to %s: %s (%s%s%s); nothing is skipped: reading waits and the "
-                         "push is retried (every %.1f s at most) until it is fixed",
-                         push_http_safe_url(a->http), cause, r.status ? "answer: " : "",
-                         r.status ? r.answer : r.error, "",
-                         (double)a->cfg.backoff_max_ms / 1000.0);
-            }
-            quiet++;
-        } else if (attempt - quiet <= 3 || attempt % 20 == 0) {
-            if (r.status)
-                push_log("Loki answered %ld: %s; retry %d in %ld ms", r.status, r.answer,
-                         attempt, d);
-            else
-                push_log("push to %s failed: %s; retry %d in %ld ms",
-                         push_http_safe_url(a->http), r.error, attempt, d);
-        }
-        for (int64_t until = push_now_ms() + d; push_now_ms() < until;) {
-            if (stopping(a) && push_now_ms() >= a->stop_deadline)
-                goto giveup;
-            int64_t left = until - push_now_ms();
-            sleep_ms(left > 100 ? 100 : (long)left);
-        }
-        if (stopping(a) && push_now_ms() >= a->stop_deadline)
-            goto giveup;
+        long d = backoff_ms(a, attempt);
+        quiet += note_failure(a, r, attempt, quiet, d);
+        if (retry_wait(a, d))
+            return POST_GIVEUP;
     }
-    free(body);
+}
+
+static int send_part(struct app *a, const struct push_part *p);
+
+/* Part p (raw bytes before encoding) was refused as too large, answer r naming n entries:
+ * it goes again in two halves, unless it is a single entry, which is dropped. */
+static int send_halves(struct app *a, const struct push_part *p,
+                       const struct push_http_result *r, size_t raw, uint64_t n)
+{
+    struct push_part lo, hi;
+    if (push_part_halve(p, &lo, &hi) == 0) {
+        if (!a->st.halved++ || a->st.halved % 100 == 0)
+            push_log("Loki answered %ld: %s; sending the %zu entries (%zu bytes) in halves "
+                     "(%" PRIu64 " halved so far; lower client.batch_size)",
+                     r->status, r->answer, push_part_entries(p), raw, a->st.halved);
+        return send_part(a, &lo) ? -1 : send_part(a, &hi);
+    }
+    push_err("Loki answered %ld: %s; dropped an entry too large to send on its own (%zu "
+             "bytes; lower client.max_entry_size)",
+             r->status, r->answer, raw);
+    a->st.dropped += n;
     return 0;
-giveup:
-    free(body);
-    return -1;
+}
+
+/* Send part p of the batch until Loki answers for it. A push refused as too large goes
+ * again in two halves (Loki's limit, or a proxy's, can be lower than batch_size allows);
+ * only a single entry that is too large on its own is dropped. 0 when every entry of p was
+ * acknowledged or dropped for good, -1 when giving up at shutdown. */
+static int send_part(struct app *a, const struct push_part *p)
+{
+    char *body;
+    size_t blen, raw;
+    if (push_encode(&a->batch, p, &a->cfg, a->cfg.gzip_level, &body, &blen, &raw)) {
+        push_err("out of memory encoding a batch");
+        return -1;
+    }
+    struct push_http_result r;
+    uint64_t named = 0;
+    enum post_outcome o = post_until_answered(a, p, body, blen, raw, &r, &named);
+    free(body); /* before any halves are encoded */
+    if (o == POST_TOO_LARGE)
+        return send_halves(a, p, &r, raw, named);
+    return o == POSTED ? 0 : -1;
 }
 
 /* Send the batch, then advance the positions past it. 0 when acknowledged or dropped for
@@ -812,15 +887,10 @@ static int setup(struct app *a)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* SIGTERM and SIGINT stop the loop (shipping what is held, within the grace); a reader
+ * that went away is an error on write, not a death. */
+static void catch_signals(void)
 {
-    static struct app app;
-    struct app *a = &app;
-    int rc = push_config_load(&a->cfg, argc, argv);
-    if (rc) {
-        push_config_free(&a->cfg);
-        return rc == 2 ? 2 : 1;
-    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -828,37 +898,46 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    srandom((unsigned)(push_wall_ns() ^ getpid()));
+}
 
-    char *buf = malloc(READ_CHUNK);
-    int status = 1;
-    if (!buf || setup(a))
-        goto out;
-    push_log("shipping to %s", push_http_safe_url(a->http));
+/* One read of every input. -1 on a failure; *progress when any read something, *all_end
+ * when every one is at its end. */
+static int step_inputs(struct app *a, char *buf, int *progress, int *all_end)
+{
+    *progress = 0;
+    *all_end = 1;
+    for (int i = 0; i < a->nin; i++) {
+        int r = input_step(&a->in[i], buf);
+        if (r < 0)
+            return -1;
+        *progress |= r > 0;
+        *all_end &= a->in[i].at_end;
+    }
+    return 0;
+}
+
+/* Send what has waited batch_wait_ms: records held for a time (no timestamped record came
+ * after them: the read time it is), then the batch. -1 on a failure. */
+static int send_due(struct app *a)
+{
+    if (a->defer.n && push_now_ms() - a->defer.first_ms >= a->cfg.batch_wait_ms &&
+        defer_flush(a, push_wall_ns()))
+        return -1;
+    if (a->batch.entries && push_now_ms() - a->batch.first_add_ms >= a->cfg.batch_wait_ms &&
+        send_batch(a))
+        return -1;
+    return 0;
+}
+
+/* Read, batch and send until a signal, a failure, or (--once) the end of every input; then
+ * ship what is held. 0, or 1 on a failure. */
+static int run(struct app *a, char *buf)
+{
     int64_t next_stats = push_now_ms() + a->cfg.stats_interval_ms;
-    int failed = 0;
     while (!stopping(a)) {
-        int progress = 0, all_end = 1;
-        for (int i = 0; i < a->nin && !failed; i++) {
-            int r = input_step(&a->in[i], buf);
-            if (r < 0)
-                failed = 1;
-            progress |= r > 0;
-            all_end &= a->in[i].at_end;
-        }
-        if (failed)
-            break;
-        /* No timestamped record came after them: the read time it is. */
-        if (a->defer.n && push_now_ms() - a->defer.first_ms >= a->cfg.batch_wait_ms &&
-            defer_flush(a, push_wall_ns())) {
-            failed = 1;
-            break;
-        }
-        if (a->batch.entries &&
-            push_now_ms() - a->batch.first_add_ms >= a->cfg.batch_wait_ms && send_batch(a)) {
-            failed = 1;
-            break;
-        }
+        int progress, all_end;
+        if (step_inputs(a, buf, &progress, &all_end) || send_due(a))
+            return 1;
         throttle_report(a, 0);
         if (a->cfg.once && all_end)
             break;
@@ -869,14 +948,32 @@ int main(int argc, char **argv)
         if (!progress)
             sleep_ms(a->cfg.poll_ms);
     }
-    if (!failed) {
-        /* --once: the files are complete. SIGTERM: ship the records held so far, but not
-         * a query.log line still being written (it is read whole next time). */
-        for (int i = 0; i < a->nin && !failed; i++)
-            failed = input_flush(&a->in[i], !stop_signal) != 0;
-        if (!failed)
-            failed = defer_flush(a, push_wall_ns()) || send_batch(a);
+    /* --once: the files are complete. SIGTERM: ship the records held so far, but not a
+     * query.log line still being written (it is read whole next time). */
+    for (int i = 0; i < a->nin; i++)
+        if (input_flush(&a->in[i], !stop_signal) != 0)
+            return 1;
+    return defer_flush(a, push_wall_ns()) || send_batch(a) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    static struct app app;
+    struct app *a = &app;
+    int rc = push_config_load(&a->cfg, argc, argv);
+    if (rc) {
+        push_config_free(&a->cfg);
+        return rc == 2 ? 2 : 1;
     }
+    catch_signals();
+    srandom((unsigned)(push_wall_ns() ^ getpid()));
+
+    char *buf = malloc(READ_CHUNK);
+    int status = 1;
+    if (!buf || setup(a))
+        goto out;
+    push_log("shipping to %s", push_http_safe_url(a->http));
+    int failed = run(a, buf);
     throttle_report(a, 1);
     if (stop_signal)
         push_log("stopped by signal %d", (int)stop_signal);

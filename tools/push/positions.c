@@ -71,6 +71,86 @@ static int u64(const char *s, uint64_t *out)
     return 0;
 }
 
+/* What reading part of a positions file found wrong. */
+enum { LOAD_BAD = -1, LOAD_NOMEM = -2 };
+
+/* last_ts: {console: "…", query: "…"}; other keys are ignored. */
+static int load_last_ts(struct push_positions *ps, yaml_document_t *doc, yaml_node_t *v)
+{
+    if (v->type != YAML_MAPPING_NODE)
+        return LOAD_BAD;
+    for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top;
+         q++) {
+        const char *sk = scalar(doc, yaml_document_get_node(doc, q->key));
+        const char *sv = scalar(doc, yaml_document_get_node(doc, q->value));
+        int s = !sk                      ? -1
+                : !strcmp(sk, "console") ? PUSH_STREAM_CONSOLE
+                : !strcmp(sk, "query")   ? PUSH_STREAM_QUERY
+                                         : -1;
+        uint64_t ts;
+        if (s >= 0 && (u64(sv, &ts) || ts > INT64_MAX))
+            return LOAD_BAD;
+        if (s >= 0)
+            ps->last_ts[s] = (int64_t)ts;
+    }
+    return 0;
+}
+
+/* One file's entry, path: {offset: "…", dev: "…", inode: "…", head_len: "…",
+ * head_crc: "…"}; a missing key is 0, an unknown one ignored. */
+static int load_position(struct push_positions *ps, yaml_document_t *doc, const char *path,
+                         yaml_node_t *e)
+{
+    uint64_t off = 0, dev = 0, ino = 0, hlen = 0, hcrc = 0;
+    if (!path || e->type != YAML_MAPPING_NODE)
+        return LOAD_BAD;
+    for (yaml_node_pair_t *r = e->data.mapping.pairs.start; r < e->data.mapping.pairs.top;
+         r++) {
+        const char *ek = scalar(doc, yaml_document_get_node(doc, r->key));
+        const char *ev = scalar(doc, yaml_document_get_node(doc, r->value));
+        uint64_t *dst = !ek                       ? NULL
+                        : !strcmp(ek, "offset")   ? &off
+                        : !strcmp(ek, "dev")      ? &dev
+                        : !strcmp(ek, "inode")    ? &ino
+                        : !strcmp(ek, "head_len") ? &hlen
+                        : !strcmp(ek, "head_crc") ? &hcrc
+                                                  : NULL;
+        if (dst && u64(ev, dst))
+            return LOAD_BAD;
+    }
+    if (hlen > PUSH_HEAD_BYTES || hcrc > UINT32_MAX)
+        return LOAD_BAD;
+    if (push_positions_set(ps, path, off, dev, ino, (uint32_t)hlen, (uint32_t)hcrc))
+        return LOAD_NOMEM;
+    return 0;
+}
+
+/* The document's root: positions and last_ts; other keys are ignored. */
+static int load_root(struct push_positions *ps, yaml_document_t *doc, yaml_node_t *root)
+{
+    if (root->type != YAML_MAPPING_NODE)
+        return LOAD_BAD;
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+         p < root->data.mapping.pairs.top; p++) {
+        const char *k = scalar(doc, yaml_document_get_node(doc, p->key));
+        yaml_node_t *v = yaml_document_get_node(doc, p->value);
+        int rc = 0;
+        if (k && !strcmp(k, "last_ts")) {
+            rc = load_last_ts(ps, doc, v);
+        } else if (k && !strcmp(k, "positions")) {
+            if (v->type != YAML_MAPPING_NODE)
+                return LOAD_BAD;
+            for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
+                 !rc && q < v->data.mapping.pairs.top; q++)
+                rc = load_position(ps, doc, scalar(doc, yaml_document_get_node(doc, q->key)),
+                                   yaml_document_get_node(doc, q->value));
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 /* positions:
  *   /var/log/app/console.log: {offset: "123", dev: "2049", inode: "1234", head_len: "1024",
  *                              head_crc: "305419896"}
@@ -88,7 +168,6 @@ int push_positions_load(struct push_positions *ps, const char *file)
     }
     yaml_parser_t parser;
     yaml_document_t doc;
-    int rc = -1;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_file(&parser, f);
     if (!yaml_parser_load(&parser, &doc)) {
@@ -99,75 +178,14 @@ int push_positions_load(struct push_positions *ps, const char *file)
         return -1;
     }
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root) { /* an empty file: nothing acknowledged yet */
-        rc = 0;
-        goto out;
-    }
-    if (root->type != YAML_MAPPING_NODE)
-        goto bad;
-    for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
-         p < root->data.mapping.pairs.top; p++) {
-        const char *k = scalar(&doc, yaml_document_get_node(&doc, p->key));
-        yaml_node_t *v = yaml_document_get_node(&doc, p->value);
-        if (k && !strcmp(k, "last_ts")) {
-            if (v->type != YAML_MAPPING_NODE)
-                goto bad;
-            for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
-                 q < v->data.mapping.pairs.top; q++) {
-                const char *sk = scalar(&doc, yaml_document_get_node(&doc, q->key));
-                const char *sv = scalar(&doc, yaml_document_get_node(&doc, q->value));
-                int s = !sk                      ? -1
-                        : !strcmp(sk, "console") ? PUSH_STREAM_CONSOLE
-                        : !strcmp(sk, "query")   ? PUSH_STREAM_QUERY
-                                                 : -1;
-                uint64_t ts;
-                if (s >= 0 && (u64(sv, &ts) || ts > INT64_MAX))
-                    goto bad;
-                if (s >= 0)
-                    ps->last_ts[s] = (int64_t)ts;
-            }
-            continue;
-        }
-        if (!k || strcmp(k, "positions"))
-            continue;
-        if (v->type != YAML_MAPPING_NODE)
-            goto bad;
-        for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top;
-             q++) {
-            const char *path = scalar(&doc, yaml_document_get_node(&doc, q->key));
-            yaml_node_t *e = yaml_document_get_node(&doc, q->value);
-            uint64_t off = 0, dev = 0, ino = 0, hlen = 0, hcrc = 0;
-            if (!path || e->type != YAML_MAPPING_NODE)
-                goto bad;
-            for (yaml_node_pair_t *r = e->data.mapping.pairs.start;
-                 r < e->data.mapping.pairs.top; r++) {
-                const char *ek = scalar(&doc, yaml_document_get_node(&doc, r->key));
-                const char *ev = scalar(&doc, yaml_document_get_node(&doc, r->value));
-                uint64_t *dst = !ek                       ? NULL
-                                : !strcmp(ek, "offset")   ? &off
-                                : !strcmp(ek, "dev")      ? &dev
-                                : !strcmp(ek, "inode")    ? &ino
-                                : !strcmp(ek, "head_len") ? &hlen
-                                : !strcmp(ek, "head_crc") ? &hcrc
-                                                          : NULL;
-                if (dst && u64(ev, dst))
-                    goto bad;
-            }
-            if (hlen > PUSH_HEAD_BYTES || hcrc > UINT32_MAX)
-                goto bad;
-            if (push_positions_set(ps, path, off, dev, ino, (uint32_t)hlen, (uint32_t)hcrc))
-                goto out;
-        }
-    }
-    rc = 0;
-    goto out;
-bad:
-    push_err("positions file %s: not a qsplit-push positions file", file);
-out:
+    /* an empty file: nothing acknowledged yet */
+    int rc = root ? load_root(ps, &doc, root) : 0;
+    if (rc == LOAD_BAD)
+        push_err("positions file %s: not a qsplit-push positions file", file);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     fclose(f);
-    return rc;
+    return rc ? -1 : 0;
 }
 
 static int emit_scalar(yaml_emitter_t *em, const char *s, int quoted)
