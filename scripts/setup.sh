@@ -18,6 +18,7 @@ PACKAGES="$PACKAGES libhibernate3-java libjavassist-java"
 # put in front of a real Loki.
 PACKAGES="$PACKAGES libsnappy-dev nginx-light openssl"
 PACKAGES="$PACKAGES abigail-tools" # abidiff/abidw: tests/check-abi.sh, scripts/abi-dump.sh
+PACKAGES="$PACKAGES locales libc-l10n" # a German locale built by tests/test-error.c: errno texts stay English
 
 missing=""
 for p in $PACKAGES; do
