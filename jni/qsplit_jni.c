@@ -4,13 +4,17 @@
  * Strings cross as UTF-8 byte[] (never modified UTF-8), copied with GetByteArrayRegion
  * into native scratch (no pinning), so embedded NULs and non-BMP characters arrive
  * intact. Every C error becomes an io.qsplit.QsplitException carrying the code and the C
- * message. Handles are jlong pointers owned by AutoCloseable Java objects.
+ * message. Handles are jlong pointers owned by AutoCloseable Java objects. Each native
+ * method is one library call (a splitter writes its own query.log: qs_splitter_set_querylog);
+ * the shim composes none. Its scratch is the core's qsp_buf (lib/buf.h): this module links
+ * the core in statically (jni/meson.build, qsplit-jni-core), so the buffer is there.
  */
 #include <jni.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "qsplit.h"
 
 #define JQ_EXPORT __attribute__((visibility("default")))
@@ -94,35 +98,12 @@ static int jq_throw_err(JNIEnv *env, int code, const struct qs_error *err)
     return jq_throw(env, code, err != NULL && err->code != QS_OK ? err->text : NULL);
 }
 
-/* ---- growable native scratch ------------------------------------------------------- */
+/* ---- native scratch: the core's growable buffer ------------------------------------ */
 
-struct jq_scratch {
-    char *buf;
-    size_t cap;
-};
-
-static int scratch_reserve(struct jq_scratch *s, size_t need)
+static void scratch_trim(struct qsp_buf *s)
 {
-    if (need <= s->cap)
-        return 0;
-    size_t cap = s->cap ? s->cap : 4096;
-    while (cap < need)
-        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    char *p = realloc(s->buf, cap);
-    if (p == NULL)
-        return QS_ENOMEM;
-    s->buf = p;
-    s->cap = cap;
-    return 0;
-}
-
-static void scratch_trim(struct jq_scratch *s)
-{
-    if (s->cap > JQ_SCRATCH_KEEP) {
-        free(s->buf);
-        s->buf = NULL;
-        s->cap = 0;
-    }
+    if (s->cap > JQ_SCRATCH_KEEP)
+        qsp_buf_free(s);
 }
 
 /* A byte[] (may be NULL) of the Java side, copied into native memory. */
@@ -134,23 +115,24 @@ struct jq_bytes {
 
 /* Copy arrays a[0..n) into one scratch buffer, each followed by a NUL so that C-string
  * arguments need no second copy. Returns 0 or throws and returns <0. */
-static int copy_arrays(JNIEnv *env, struct jq_scratch *s, jbyteArray *a, struct jq_bytes *out,
+static int copy_arrays(JNIEnv *env, struct qsp_buf *s, jbyteArray *a, struct jq_bytes *out,
                        int n)
 {
     size_t total = 0;
     for (int i = 0; i < n; i++)
         total += (a[i] ? (size_t)(*env)->GetArrayLength(env, a[i]) : 0) + 1;
-    if (scratch_reserve(s, total) != 0)
+    s->len = 0;
+    if (qsp_buf_reserve(s, total) != 0)
         return jq_throw(env, QS_ENOMEM, NULL);
     size_t off = 0;
     for (int i = 0; i < n; i++) {
         jsize len = a[i] ? (*env)->GetArrayLength(env, a[i]) : 0;
         if (a[i])
-            (*env)->GetByteArrayRegion(env, a[i], 0, len, (jbyte *)s->buf + off);
-        out[i].p = s->buf + off;
+            (*env)->GetByteArrayRegion(env, a[i], 0, len, (jbyte *)s->data + off);
+        out[i].p = s->data + off;
         out[i].len = (size_t)len;
         out[i].present = a[i] != NULL;
-        s->buf[off + (size_t)len] = '\0';
+        s->data[off + (size_t)len] = '\0';
         off += (size_t)len + 1;
     }
     return 0;
@@ -210,7 +192,7 @@ typedef int (*jq_transform_fn)(const char *, size_t, unsigned, char *, size_t, s
 static jbyteArray transform(JNIEnv *env, jbyteArray sql, jint dialect, jq_transform_fn fn,
                             size_t bound)
 {
-    struct jq_scratch s = {0};
+    struct qsp_buf s = {0};
     struct jq_bytes in;
     jbyteArray res = NULL;
     if (copy_arrays(env, &s, &sql, &in, 1) != 0)
@@ -228,7 +210,7 @@ static jbyteArray transform(JNIEnv *env, jbyteArray sql, jint dialect, jq_transf
         res = new_bytes(env, outbuf, out_len);
     free(outbuf);
 out:
-    free(s.buf);
+    qsp_buf_free(&s);
     return res;
 }
 
@@ -252,7 +234,7 @@ JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Qsplit_nFingerprint(JNIEnv *env, jcl
 
 struct jq_hasher {
     struct qs_hasher *h;
-    struct jq_scratch s;
+    struct qsp_buf s;
 };
 
 /* NativeLoader's check right after loading. The library's one run-time dependency is the
@@ -294,7 +276,7 @@ JQ_EXPORT void JNICALL Java_io_qsplit_Hasher_nFree(JNIEnv *env, jclass cls, jlon
     if (jh == NULL)
         return;
     qs_hasher_free(&jh->h);
-    free(jh->s.buf);
+    qsp_buf_free(&jh->s);
     free(jh);
 }
 
@@ -364,7 +346,7 @@ JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nAddString(JNIEnv *env, jclass
 {
     (void)cls;
     struct qs_config *cfg = handle_ptr(handle);
-    struct jq_scratch s = {0};
+    struct qsp_buf s = {0};
     struct jq_bytes v;
     struct qs_error err = QS_ERROR_INIT;
     if (copy_arrays(env, &s, &value, &v, 1) != 0)
@@ -383,7 +365,7 @@ JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nAddString(JNIEnv *env, jclass
     if (rc < 0)
         jq_throw_err(env, rc, &err);
 out:
-    free(s.buf);
+    qsp_buf_free(&s);
 }
 
 #define JQ_CFG_FLAGS 0
@@ -427,7 +409,7 @@ JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nSetOption(JNIEnv *env, jclass
 {
     (void)cls;
     struct qs_config *cfg = handle_ptr(handle);
-    struct jq_scratch s = {0};
+    struct qsp_buf s = {0};
     jbyteArray a[2] = {name, value};
     struct jq_bytes v[2];
     struct qs_error err = QS_ERROR_INIT;
@@ -440,7 +422,7 @@ JQ_EXPORT void JNICALL Java_io_qsplit_SplitConfig_nSetOption(JNIEnv *env, jclass
     if (rc < 0)
         jq_throw_err(env, rc, &err);
 out:
-    free(s.buf);
+    qsp_buf_free(&s);
 }
 
 JQ_EXPORT jlong JNICALL Java_io_qsplit_SplitConfig_nGetFlags(JNIEnv *env, jclass cls,
@@ -499,7 +481,7 @@ JQ_EXPORT jlong JNICALL Java_io_qsplit_QueryLog_nOpen(JNIEnv *env, jclass cls, j
                                                       jint mode)
 {
     (void)cls;
-    struct jq_scratch s = {0};
+    struct qsp_buf s = {0};
     struct jq_bytes p;
     struct qs_error err = QS_ERROR_INIT;
     struct qs_querylog *q = NULL;
@@ -508,7 +490,7 @@ JQ_EXPORT jlong JNICALL Java_io_qsplit_QueryLog_nOpen(JNIEnv *env, jclass cls, j
         if (rc < 0)
             jq_throw_err(env, rc, &err);
     }
-    free(s.buf);
+    qsp_buf_free(&s);
     return ptr_handle(q);
 }
 
@@ -549,7 +531,7 @@ JQ_EXPORT jobjectArray JNICALL Java_io_qsplit_QueryLog_nParse(JNIEnv *env, jclas
                                                               jbyteArray line)
 {
     (void)cls;
-    struct jq_scratch s = {0};
+    struct qsp_buf s = {0};
     struct jq_bytes in;
     char qhash[QS_HASH_HEX_LEN + 1];
     jobjectArray res = NULL;
@@ -583,7 +565,7 @@ out:
     if (q != NULL)
         (*env)->DeleteLocalRef(env, q);
     free(sql);
-    free(s.buf);
+    qsp_buf_free(&s);
     return res;
 }
 
@@ -591,7 +573,7 @@ out:
 
 struct jq_splitter {
     struct qs_splitter *s;
-    struct jq_scratch scratch;
+    struct qsp_buf scratch;
 };
 
 /* Event-only use: records never come through the callback, but a splitter is made with
@@ -626,7 +608,7 @@ JQ_EXPORT void JNICALL Java_io_qsplit_Splitter_nFree(JNIEnv *env, jclass cls, jl
     if (js == NULL)
         return;
     qs_splitter_free(&js->s);
-    free(js->scratch.buf);
+    qsp_buf_free(&js->scratch);
     free(js);
 }
 
@@ -660,7 +642,8 @@ static int split_event(JNIEnv *env, struct jq_splitter *js, jbyteArray logger,
 }
 
 /* Split one event and hand both outputs back: null without SQL, else {console, query}
- * where query is null when deduped. */
+ * where query is null when deduped. With a query log set (nSetQueryLog) the record has
+ * been appended by the same call, and comes back for a caller that caches it. */
 JQ_EXPORT jobjectArray JNICALL Java_io_qsplit_Splitter_nEvent(JNIEnv *env, jclass cls,
                                                               jlong handle, jbyteArray logger,
                                                               jbyteArray message,
@@ -693,31 +676,35 @@ out:
     return res;
 }
 
-/* The appender's hot path in one crossing: split, append the query.log line to ql, return
- * the replacement message (null without SQL). An append failure throws, so the caller
- * forwards the original event and the SQL is not lost. */
-JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Splitter_nEventAppend(
-    JNIEnv *env, jclass cls, jlong handle, jlong ql, jbyteArray logger, jbyteArray message,
-    jbyteArray thread, jbyteArray ts)
+/* The splitter's own query.log (qs_splitter_set_querylog, batch 0: each event's record
+ * is written by the split that made it); 0 removes it. ql is kept alive by the Java side. */
+JQ_EXPORT void JNICALL Java_io_qsplit_Splitter_nSetQueryLog(JNIEnv *env, jclass cls,
+                                                            jlong handle, jlong ql)
+{
+    (void)cls;
+    struct jq_splitter *js = handle_ptr(handle);
+    struct qs_error err = QS_ERROR_INIT;
+    int rc = qs_splitter_set_querylog(js->s, handle_ptr(ql), 0, &err);
+    if (rc < 0)
+        jq_throw_err(env, rc, &err);
+}
+
+/* The appender's hot path: qs_splitter_event, whose sink has appended the query.log record,
+ * and the replacement message back (null without SQL). A failed append throws, so the
+ * caller forwards the original event and the SQL is not lost. */
+JQ_EXPORT jbyteArray JNICALL Java_io_qsplit_Splitter_nSplit(JNIEnv *env, jclass cls,
+                                                            jlong handle, jbyteArray logger,
+                                                            jbyteArray message,
+                                                            jbyteArray thread, jbyteArray ts)
 {
     (void)cls;
     struct jq_splitter *js = handle_ptr(handle);
     const char *console = NULL, *query = NULL;
     size_t console_len = 0, query_len = 0;
-    struct qs_error err = QS_ERROR_INIT;
     jbyteArray res = NULL;
     if (split_event(env, js, logger, message, thread, ts, &console, &console_len, &query,
-                    &query_len) <= 0)
-        goto out;
-    if (query != NULL) {
-        int rc = qs_querylog_append(handle_ptr(ql), query, query_len, &err);
-        if (rc < 0) {
-            jq_throw_err(env, rc, &err);
-            goto out;
-        }
-    }
-    res = new_bytes(env, console, console_len);
-out:
+                    &query_len) > 0)
+        res = new_bytes(env, console, console_len);
     scratch_trim(&js->scratch);
     return res;
 }

@@ -1,5 +1,6 @@
 /* querylog.c — query.log records: JSON by json.c's table (built from jansson's escapes),
- * appended with one write(2) per batch; jansson parses them back for lookup. */
+ * appended with one write(2) per batch (a splitter's batches: the sink below); jansson
+ * parses them back for lookup. */
 #include "querylog.h"
 
 #include <errno.h>
@@ -199,6 +200,53 @@ int qs_querylog_append(struct qs_querylog *q, const void *data, size_t len,
         len -= (size_t)n;
     }
     return 0;
+}
+
+int qsp_qlsink_flush(struct qsp_qlsink *k, struct qs_error *err)
+{
+    if (!k->ql || !k->b.len)
+        return 0;
+    /* Emptied whatever the outcome: a failed batch is reported, not retried into a
+     * duplicate of the part that may have landed. */
+    size_t n = k->b.len;
+    k->b.len = 0;
+    return qs_querylog_append(k->ql, k->b.data, n, err);
+}
+
+int qsp_qlsink_set(struct qsp_qlsink *k, struct qs_querylog *ql, size_t batch,
+                   struct qs_error *err)
+{
+    int rc = qsp_qlsink_flush(k, err);
+    if (rc)
+        return rc;
+    /* The whole batch up front: adding a record is then one memcpy, never a realloc. */
+    if (ql && batch > k->b.cap && qsp_buf_reserve(&k->b, batch))
+        return qsp_error(err, QS_ENOMEM, "no memory for a %zu-byte query.log batch", batch);
+    k->ql = ql;
+    k->batch = batch;
+    return 0;
+}
+
+int qsp_qlsink_add(struct qsp_qlsink *k, const char *p, size_t n, struct qs_error *err)
+{
+    if (!k->ql || !n)
+        return 0;
+    if (n > k->batch - k->b.len) {
+        int rc = qsp_qlsink_flush(k, err);
+        if (rc)
+            return rc;
+    }
+    if (n > k->batch) /* larger than a batch (or no batching): written on its own */
+        return qs_querylog_append(k->ql, p, n, err);
+    memcpy(k->b.data + k->b.len, p, n);
+    k->b.len += n;
+    return 0;
+}
+
+void qsp_qlsink_free(struct qsp_qlsink *k)
+{
+    qsp_buf_free(&k->b);
+    k->ql = NULL;
 }
 
 int qs_query_record_parse(const char *line, size_t len, char qhash[QS_HASH_HEX_LEN + 1],

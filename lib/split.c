@@ -49,6 +49,7 @@ struct qs_splitter {
     struct qsp_buf clean; /* a statement without its ANSI colours (Hibernate highlight_sql) */
     struct qsp_buf jdec;  /* a JSON event's message, logger, thread, ts: decoded */
     struct qsp_buf jline; /* a JSON event's console line */
+    struct qsp_qlsink sink; /* query.log, when the splitter writes it (querylog.c) */
     struct qs_stats st;
     int finished;
     int failed; /* sticky: the first error stops the splitter */
@@ -98,6 +99,10 @@ void qs_splitter_free(struct qs_splitter **sp)
     if (!sp || !*sp)
         return;
     struct qs_splitter *s = *sp;
+    /* Records already split are not dropped with the splitter; a failure here can no
+     * longer be reported (qs_splitter_finish or _flush first sees it). */
+    qsp_qlsink_flush(&s->sink, NULL);
+    qsp_qlsink_free(&s->sink);
     qsp_recmatch_free(&s->rm);
     qsp_detect_ctx_free(&s->dc);
     qs_hasher_free(&s->hasher);
@@ -360,10 +365,17 @@ static int split_statements(struct qs_splitter *s, const char *head, size_t head
     return rc ? qsp_error(err, rc, "out of memory for a console line") : 0;
 }
 
+/* The one way out of a record: its query.log lines to the sink (when set) before the
+ * callback sees it, so a record the callback is told of is queued or written. */
 static int call(struct qs_splitter *s, struct qs_output *o, struct qs_error *err)
 {
     o->struct_size = sizeof *o; /* one store per record: the callback learns our layout */
     s->st.bytes_console += o->console_len;
+    if (o->query && s->sink.ql) {
+        int rc = qsp_qlsink_add(&s->sink, o->query, o->query_len, err);
+        if (rc)
+            return fail(s, rc);
+    }
     if (s->fn && s->fn(s->user, o) != 0)
         return fail(s, qsp_error(err, QS_ECALLBACK, "output callback stopped the splitter"));
     return 0;
@@ -740,19 +752,23 @@ int qs_splitter_flush(struct qs_splitter *s, struct qs_error *err)
 {
     if (!s)
         return qsp_error(err, QS_EINVAL, "qs_splitter_flush: NULL argument");
-    if (s->failed)
-        return qsp_error(err, s->failed, "splitter stopped after an earlier error");
-    if (s->passthrough && !s->line_spill)
-        return end_passthrough(s, err);
-    return emit_record(s, err);
+    int rc = s->failed ? qsp_error(err, s->failed, "splitter stopped after an earlier error")
+             : s->passthrough && !s->line_spill ? end_passthrough(s, err)
+                                                : emit_record(s, err);
+    /* Records split before a failure are still written. */
+    int wrc = qsp_qlsink_flush(&s->sink, err);
+    return rc ? rc : fail(s, wrc);
 }
 
 int qs_splitter_finish(struct qs_splitter *s, struct qs_error *err)
 {
     if (!s)
         return qsp_error(err, QS_EINVAL, "qs_splitter_finish: NULL argument");
-    if (s->failed)
-        return qsp_error(err, s->failed, "splitter stopped after an earlier error");
+    if (s->failed) {
+        qsp_error(err, s->failed, "splitter stopped after an earlier error");
+        qsp_qlsink_flush(&s->sink, NULL); /* records split before it are still written */
+        return s->failed;
+    }
     if (s->finished)
         return 0;
     int rc = 0;
@@ -764,7 +780,8 @@ int qs_splitter_finish(struct qs_splitter *s, struct qs_error *err)
     if (!rc)
         rc = s->passthrough ? end_passthrough(s, err) : emit_record(s, err);
     s->finished = 1;
-    return rc;
+    int wrc = qsp_qlsink_flush(&s->sink, err);
+    return rc ? rc : fail(s, wrc);
 }
 
 int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev, const char **console,
@@ -799,6 +816,12 @@ int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev, const ch
     rc = split_statements(s, "", 0, ev->message, ev->message_len, &sp, &rctx, "", 0, err);
     if (rc)
         return qsp_error(err, rc, "splitting the event failed");
+    /* An event is split on its own: a failed write is this event's error, not sticky. */
+    if (s->query.len && s->sink.ql) {
+        rc = qsp_qlsink_add(&s->sink, s->query.data, s->query.len, err);
+        if (rc)
+            return rc;
+    }
     s->st.records++;
     s->st.sql_records++;
     *console = s->console.data;
@@ -808,4 +831,12 @@ int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev, const ch
         *query_len = s->query.len;
     }
     return 1;
+}
+
+int qs_splitter_set_querylog(struct qs_splitter *s, struct qs_querylog *ql, size_t batch,
+                             struct qs_error *err)
+{
+    if (!s)
+        return qsp_error(err, QS_EINVAL, "qs_splitter_set_querylog: NULL argument");
+    return qsp_qlsink_set(&s->sink, ql, batch, err);
 }

@@ -31,8 +31,7 @@ int cli_size(const char *s, size_t *out);
 struct cli_out {
     int fd;
     const char *name;
-    struct qs_querylog *ql; /* when set, batches go through qs_querylog_append */
-    struct cli_buf b;       /* b.cap is the batch size; it never grows */
+    struct cli_buf b; /* b.cap is the batch size; it never grows */
     int failed;
 };
 

@@ -1,6 +1,7 @@
 /* cli_fileio.c — `qsplit split`'s files, as zstd's programs/fileio.c is zstdcli.c's: the
- * input mapped a window at a time or read, batched console and query.log output, the
- * progress bar and the summary. cli_split.c decides what to do; this file does the I/O. */
+ * input mapped a window at a time or read, batched console output, query.log handed to the
+ * splitter (which batches it itself), the progress bar and the summary. cli_split.c decides
+ * what to do; this file does the I/O. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -33,14 +34,6 @@ int cli_out_init(struct cli_out *o, int fd, const char *name, size_t cap)
 
 static int write_all(struct cli_out *o, const char *p, size_t n)
 {
-    if (o->ql) {
-        struct qs_error err = QS_ERROR_INIT;
-        if (qs_querylog_append(o->ql, p, n, &err) != 0) {
-            cli_error("%s", err.text);
-            return -1;
-        }
-        return 0;
-    }
     while (n > 0) {
         ssize_t w = write(o->fd, p, n);
         if (w < 0 && errno == EINTR)
@@ -118,7 +111,7 @@ void cli_input_close(struct cli_input *in)
 /* ---- progress and summary ------------------------------------------------------------ */
 
 struct split_run {
-    struct cli_out console, query;
+    struct cli_out console;
     uint64_t total; /* input size when known, for the progress bar */
     int progress;
     struct timespec start, last;
@@ -187,9 +180,8 @@ static void summary(const struct qs_stats *st, double secs, const char *query_pa
 static int on_output(void *user, const struct qs_output *out)
 {
     struct split_run *r = user;
+    /* out->query is the splitter's to write (its sink, set in cli_split_run). */
     if (cli_out_add(&r->console, out->console, out->console_len) != 0)
-        return 1;
-    if (out->query && cli_out_add(&r->query, out->query, out->query_len) != 0)
         return 1;
     if (r->progress && out->end_offset % 4096 < 256)
         show_progress(r, out->end_offset, 0);
@@ -280,14 +272,19 @@ static int feed_input(struct qs_splitter *sp, const struct cli_input *in, char *
     return 0;
 }
 
-/* After the input is fed: flush both outputs and close them, query.log last, so a failure
- * anywhere is seen before the exit status says success. 0 or -1 (reported). */
-static int finish_outputs(struct split_run *run, const struct cli_split_io *io, int *out,
-                          struct qs_querylog **ql)
+/* After the input is fed (and qs_splitter_finish wrote query.log's last batch): flush the
+ * console, close it and query.log, query.log last, so a failure anywhere is seen before the
+ * exit status says success. 0 or -1 (reported). */
+static int finish_outputs(struct split_run *run, struct qs_splitter *sp,
+                          const struct cli_split_io *io, int *out, struct qs_querylog **ql)
 {
     struct qs_error err = QS_ERROR_INIT;
-    if (cli_out_flush(&run->query) || cli_out_flush(&run->console))
+    if (cli_out_flush(&run->console))
         return -1;
+    if (qs_splitter_set_querylog(sp, NULL, 0, &err)) { /* ql is closed below */
+        cli_error("%s", err.text);
+        return -1;
+    }
     if (*out != 1 && close(*out) != 0) {
         *out = 1;
         cli_syserror(errno, "%s: close failed", io->console_path);
@@ -315,15 +312,16 @@ int cli_split_run(const struct qs_config *cfg, struct cli_input *in,
     if (open_outputs(in, io, &out, &ql) != 0)
         goto done;
     if (cli_out_init(&run.console, out, io->console_path ? io->console_path : "(stdout)",
-                     BATCH) ||
-        cli_out_init(&run.query, -1, io->query_path, BATCH))
+                     BATCH))
         goto done;
-    run.query.ql = ql;
     run.total = S_ISREG(in->st.st_mode) ? (uint64_t)in->st.st_size : 0;
     run.progress = !io->quiet && (io->progress || isatty(2));
     clock_gettime(CLOCK_MONOTONIC, &run.start);
     run.last = run.start;
-    if (qs_splitter_new(&sp, cfg, on_output, &run, &err)) {
+    /* query.log is the splitter's to write, in batches of whole records: one O_APPEND
+     * write(2) per BATCH bytes, as the console. */
+    if (qs_splitter_new(&sp, cfg, on_output, &run, &err) ||
+        qs_splitter_set_querylog(sp, ql, BATCH, &err)) {
         cli_error("%s", err.text);
         goto done;
     }
@@ -334,10 +332,15 @@ int cli_split_run(const struct qs_config *cfg, struct cli_input *in,
     }
     if (feed_input(sp, in, chunk, &err) != 0)
         goto done;
-    /* The callback reported an output failure itself; anything else is the splitter's. */
-    if (err.code != QS_OK && !run.console.failed && !run.query.failed)
-        cli_error("%s: %s", in->name, err.text);
-    if (err.code != QS_OK || finish_outputs(&run, io, &out, &ql) != 0)
+    /* The callback reported a console failure itself; anything else is the splitter's: a
+     * system error is query.log's and names it, the others are about the input. */
+    if (err.code != QS_OK && !run.console.failed) {
+        if (err.sys_errno)
+            cli_error("%s", err.text);
+        else
+            cli_error("%s: %s", in->name, err.text);
+    }
+    if (err.code != QS_OK || finish_outputs(&run, sp, io, &out, &ql) != 0)
         goto done;
     status = 0;
     if (!io->quiet) {
@@ -354,7 +357,6 @@ done:
     qs_splitter_free(&sp);
     qs_querylog_close(&ql, NULL);
     cli_out_free(&run.console);
-    cli_out_free(&run.query);
     if (out > 1)
         close(out);
     return status;

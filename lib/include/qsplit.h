@@ -302,7 +302,9 @@ struct qs_output {
     size_t struct_size;  /* sizeof(struct qs_output) of the library that filled it */
     const char *console; /* the console bytes of this record, whole lines */
     size_t console_len;
-    const char *query; /* query.log lines (one per statement) ending in '\n', or NULL */
+    const char *query; /* query.log lines (one per statement) ending in '\n', or NULL; with
+                        * a sink (qs_splitter_set_querylog) already queued to it: for
+                        * reading, never to append again */
     size_t query_len;
     const char *qhash; /* 32 hex digits + NUL when QS_OUT_SQL (the first statement's when
                         * a batch record carries several), else NULL */
@@ -349,16 +351,20 @@ struct qs_splitter;
 
 QS_EXPORT int qs_splitter_new(struct qs_splitter **out, const struct qs_config *cfg,
                               qs_output_fn fn, void *user, struct qs_error *err);
+/* Free *s and set it to NULL. Query lines still queued for its sink are written first, but
+ * a failure can no longer be reported: call qs_splitter_finish (or _flush) to see it. */
 QS_EXPORT void qs_splitter_free(struct qs_splitter **s);
 
 /* Feed bytes (any size, NUL bytes and invalid UTF-8 allowed). Records are emitted as soon as
  * the next record's first line has been seen. */
 QS_EXPORT int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len,
                                struct qs_error *err);
-/* End of input: emit the last record (an unterminated last line included). */
+/* End of input: emit the last record (an unterminated last line included) and write what
+ * the sink holds. After an earlier error, the records split before it are still written
+ * and that error is returned. */
 QS_EXPORT int qs_splitter_finish(struct qs_splitter *s, struct qs_error *err);
-/* Emit the record held so far as if the input ended, but keep the splitter usable (for a
- * tailer that has seen no new bytes for a while). */
+/* Emit the record held so far as if the input ended, and write what the sink holds, but
+ * keep the splitter usable (for a tailer that has seen no new bytes for a while). */
 QS_EXPORT int qs_splitter_flush(struct qs_splitter *s, struct qs_error *err);
 
 QS_EXPORT void qs_splitter_get_stats(const struct qs_splitter *s, struct qs_stats *st);
@@ -389,6 +395,10 @@ struct qs_event {
  * message (no newline) and *query the query.log line (ending in '\n', or NULL when deduped);
  * both are owned by s and valid until the next call on s. Returns 0 when there is no SQL or
  * the message is over QS_LIMIT_RECORD_BYTES (outputs set to NULL), or a negative error.
+ * With a sink (qs_splitter_set_querylog) the line has been appended (batch 0) or queued
+ * when this returns 1, and *query is still set, for a caller that caches the result; a
+ * failed append is this call's error (the event's console text should then stay as it
+ * was) and, unlike a stream's, does not stop the splitter: each event stands alone.
  */
 QS_EXPORT int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev,
                                 const char **console, size_t *console_len, const char **query,
@@ -443,6 +453,22 @@ QS_EXPORT int qs_querylog_close(struct qs_querylog **q, struct qs_error *err);
 /* Append data, which must be whole records; ENOSPC, EFBIG and EIO are reported. */
 QS_EXPORT int qs_querylog_append(struct qs_querylog *q, const void *data, size_t len,
                                  struct qs_error *err);
+
+/*
+ * QSPLIT_0.2. Let s write its query.log lines to ql itself (ql borrowed: it must outlive s,
+ * or be replaced first), so no face hands them back: each record's lines are queued whole
+ * and written in batches of at most `batch` bytes, each batch one qs_querylog_append (one
+ * O_APPEND write(2) of whole records; a record larger than the batch is written on its
+ * own). batch 0 writes each record (each event) at once: an in-process logger's choice, as
+ * nothing waits in memory. The batch is written when full, by qs_splitter_flush and
+ * qs_splitter_finish, and by qs_splitter_free. A failed write (QS_ENOSPC for ENOSPC and
+ * EFBIG, QS_EIO) names the file and stops a stream like any splitter error; the records of
+ * that write are lost and reported, never retried. qs_output.query still shows each
+ * record's lines (already queued). Many splitters, in many threads, may share one ql.
+ * Replacing or removing (ql NULL) the sink first writes what the old one holds.
+ */
+QS_EXPORT int qs_splitter_set_querylog(struct qs_splitter *s, struct qs_querylog *ql,
+                                       size_t batch, struct qs_error *err);
 
 /*
  * Stable API, not a face's private helper: query.log's format is the library's (it writes

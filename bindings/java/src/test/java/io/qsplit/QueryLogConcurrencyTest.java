@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.Test;
 
-/** Many threads appending through one QueryLog: every record present once and whole. */
+/**
+ * Many threads appending through one QueryLog, by QueryLog.append or by splitters that own
+ * it: every record present once and whole.
+ */
 public class QueryLogConcurrencyTest {
     private static final int THREADS = 16;
     private static final int PER_THREAD = 1500;
@@ -71,6 +74,101 @@ public class QueryLogConcurrencyTest {
             for (int i = 0; i < PER_THREAD; i++)
                 assertEquals(Integer.valueOf(1), seen.get(t + ":" + i));
         assertTrue(lines.size() > 0);
+    }
+
+    /** The same through the splitters' own query log: the core appends, one call per event. */
+    @Test
+    public void splittersWritingTheSharedLogNeverInterleave() throws Exception {
+        Path file = TestSupport.tempDir("sink").resolve("query.log");
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        int perThread = 800;
+        try (SplitConfig cfg = new SplitConfig(); QueryLog log = QueryLog.open(file, 0600)) {
+            for (int t = 0; t < 8; t++) {
+                final int id = t;
+                Thread th = new Thread(() -> {
+                    try (Splitter sp = new Splitter(cfg, log)) {
+                        for (int i = 0; i < perThread; i++) {
+                            String sql = "SELECT '" + id + ":" + i + "', '"
+                                + "y".repeat((i * 7919 + id) % (i % 40 == 0 ? 70000 : 400)) + "'";
+                            byte[] c = sp.split("m.Mapper.x".getBytes(StandardCharsets.UTF_8),
+                                ("==>  Preparing: " + sql).getBytes(StandardCharsets.UTF_8), null,
+                                null);
+                            assertNotNull(c);
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                threads.add(th);
+                th.start();
+            }
+            for (Thread th : threads)
+                th.join();
+        }
+        if (failure.get() != null)
+            throw new AssertionError(failure.get());
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        List<byte[]> lines = TestSupport.lines(file);
+        for (byte[] line : lines) {
+            QueryLog.Record r = QueryLog.parse(line);
+            assertNotNull("torn record", r);
+            String sql = r.sqlString();
+            assertTrue(keys.add(sql.substring(8, sql.indexOf('\'', 8))));
+        }
+        assertEquals(8 * perThread, lines.size());
+    }
+
+    /** event() with a query log: appended by that call, and returned for a cache. */
+    @Test
+    public void eventAppendsAndReturnsTheRecord() throws Exception {
+        Path file = TestSupport.tempDir("sink-event").resolve("query.log");
+        try (SplitConfig cfg = new SplitConfig(); QueryLog log = QueryLog.open(file, 0);
+             Splitter sp = new Splitter(cfg, log)) {
+            assertTrue(sp.queryLog() == log);
+            Splitter.Result r = sp.event("m.Mapper.x", "==>  Preparing: SELECT 1", null, null);
+            assertNotNull(r);
+            List<byte[]> lines = TestSupport.lines(file);
+            assertEquals(1, lines.size());
+            assertEquals(new String(r.query, StandardCharsets.UTF_8).trim(),
+                new String(lines.get(0), StandardCharsets.UTF_8).trim());
+            sp.setQueryLog(null); // from now on only returned
+            assertNotNull(sp.event("m.Mapper.x", "==>  Preparing: SELECT 2", null, null));
+            assertEquals(1, TestSupport.lines(file).size());
+        }
+    }
+
+    /** A failing append is the split's exception, naming the file; the next one tries again. */
+    @Test
+    public void fullDiskThrowsNamingTheFile() throws Exception {
+        Path full = java.nio.file.Paths.get("/dev/full");
+        org.junit.Assume.assumeTrue("no /dev/full", java.nio.file.Files.exists(full));
+        try (SplitConfig cfg = new SplitConfig(); QueryLog log = QueryLog.open(full, 0);
+             Splitter sp = new Splitter(cfg, log)) {
+            for (int i = 0; i < 2; i++) {
+                try {
+                    sp.split("m.Mapper.x".getBytes(StandardCharsets.UTF_8),
+                        "==>  Preparing: SELECT 1".getBytes(StandardCharsets.UTF_8), null, null);
+                    throw new AssertionError("no exception");
+                } catch (QsplitException e) {
+                    assertTrue(e.getMessage(), e.getMessage().contains("/dev/full"));
+                }
+            }
+        }
+    }
+
+    /** A closed query log is refused before the core could touch it. */
+    @Test(expected = IllegalStateException.class)
+    public void closedLogIsRefused() throws Exception {
+        Path file = TestSupport.tempDir("sink-closed").resolve("query.log");
+        try (SplitConfig cfg = new SplitConfig()) {
+            QueryLog log = QueryLog.open(file, 0);
+            try (Splitter sp = new Splitter(cfg, log)) {
+                log.close();
+                sp.split("m.Mapper.x".getBytes(StandardCharsets.UTF_8),
+                    "==>  Preparing: SELECT 1".getBytes(StandardCharsets.UTF_8), null, null);
+            }
+        }
     }
 
     @Test

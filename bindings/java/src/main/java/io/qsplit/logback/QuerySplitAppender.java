@@ -441,20 +441,22 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         }
     }
 
-    /** The core's split of one event (cached when key != 0); the event itself if no SQL. */
+    /**
+     * The core's split of one event (cached when key != 0); the event itself if no SQL. One
+     * native call either way: the pooled splitter appends the record to s.log itself.
+     */
     private static ILoggingEvent split(Session s, Pooled p, ILoggingEvent event, String logger,
         String message, int key) {
         String console;
         if (key != 0 && !s.dedupe) {
-            // Every event appends a record: keep it for the hits.
+            // Every event appends a record: the call that appended it returns it for the hits.
             Splitter.Result r = p.splitter.event(logger, message, null, null);
             if (r == null)
                 return event;
-            s.log.append(r.query);
             console = r.console;
             s.cache.put(new SplitCache.Entry(key, logger, message, console, r.query));
         } else {
-            byte[] c = p.splitter.eventAppend(s.log, utf8(logger),
+            byte[] c = p.splitter.split(utf8(logger),
                 message.getBytes(StandardCharsets.UTF_8), s.threadOf(event), s.tsOf(event));
             if (c == null)
                 return event;
@@ -572,7 +574,7 @@ public class QuerySplitAppender extends UnsynchronizedAppenderBase<ILoggingEvent
         private synchronized Pooled create() {
             if (closed)
                 return null;
-            Pooled p = new Pooled(new Splitter(cfg));
+            Pooled p = new Pooled(new Splitter(cfg, log)); // appends to log itself
             all.add(p);
             return p;
         }
