@@ -389,9 +389,10 @@ static int on_rec(void *user, const struct qsp_rec *rec, struct qs_error *err)
 int qs_records_new(struct qs_records **out, const struct qs_config *cfg, unsigned flags,
                    qs_record_fn fn, void *user, struct qs_error *err)
 {
+    if (out)
+        *out = NULL;
     if (!out || !cfg)
         return qsp_error(err, QS_EINVAL, "qs_records_new: NULL argument");
-    *out = NULL;
     if (flags & ~QS_RECORDS_LINES)
         return qsp_error(err, QS_EINVAL, "qs_records_new: unknown flags 0x%x",
                          flags & ~QS_RECORDS_LINES);
