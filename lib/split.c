@@ -496,19 +496,12 @@ static int on_rec(void *user, const struct qsp_rec *rec, struct qs_error *err)
     return emit_record(s, rec, err);
 }
 
-/* The checks feed, flush and finish share: the first error stops the splitter. */
-static int stopped(const struct qs_splitter *s, struct qs_error *err)
-{
-    return s->failed ? qsp_error(err, s->failed, "splitter stopped after an earlier error")
-                     : 0;
-}
-
 int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len, struct qs_error *err)
 {
     if (!s || (!data && len))
         return qsp_error(err, QS_EINVAL, "qs_splitter_feed: NULL argument");
     if (s->failed)
-        return stopped(s, err);
+        return qsp_error(err, s->failed, "splitter stopped after an earlier error");
     if (s->finished)
         return qsp_error(err, QS_ESTATE, "qs_splitter_feed after qs_splitter_finish");
     return fail(s, qsp_records_feed(&s->recs, data, len, err));
@@ -519,7 +512,7 @@ int qs_splitter_flush(struct qs_splitter *s, struct qs_error *err)
     if (!s)
         return qsp_error(err, QS_EINVAL, "qs_splitter_flush: NULL argument");
     if (s->failed)
-        return stopped(s, err);
+        return qsp_error(err, s->failed, "splitter stopped after an earlier error");
     return fail(s, qsp_records_flush(&s->recs, err));
 }
 
@@ -528,7 +521,7 @@ int qs_splitter_finish(struct qs_splitter *s, struct qs_error *err)
     if (!s)
         return qsp_error(err, QS_EINVAL, "qs_splitter_finish: NULL argument");
     if (s->failed)
-        return stopped(s, err);
+        return qsp_error(err, s->failed, "splitter stopped after an earlier error");
     if (s->finished)
         return 0;
     int rc = qsp_records_finish(&s->recs, err);
