@@ -19,7 +19,11 @@
  *    jansson reads the input record, it reads the console record too;
  *  - every query.log line parses with qs_query_record_parse, carries the record's QHash
  *    (in order), and (unless redacted or repaired as invalid UTF-8) that QHash is
- *    qs_hasher_qhash of its sql. */
+ *    qs_hasher_qhash of its sql;
+ *  - the record reader (qs_records_*, the splitter's own assembly), in records and in lines
+ *    mode: every record and piece is the input from the previous one's end to its
+ *    end_offset, unchanged; its ts lies inside it; a lines-mode record holds one line; and
+ *    the record boundaries and times are the same in the chunks as at once. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,6 +336,65 @@ static void split(struct run *r, const struct qs_config *cfg, const uint8_t *siz
     qs_splitter_free(&r->s);
 }
 
+/* The record reader's run: the record boundaries it found, chunk-independent. */
+struct recs_run {
+    const uint8_t *in;
+    size_t in_len;
+    int lines;
+    uint64_t prev_end;
+    struct growbuf bounds; /* per whole record or closed piece run: end, kind, ts */
+};
+
+static int on_rec(void *user, const struct qs_record *rec)
+{
+    struct recs_run *r = user;
+    CHECK(rec->struct_size == sizeof *rec);
+    CHECK(rec->end_offset >= r->prev_end && rec->end_offset <= r->in_len);
+    CHECK(rec->len == rec->end_offset - r->prev_end);
+    CHECK(rec->len == 0 || memcmp(rec->data, r->in + r->prev_end, rec->len) == 0);
+    CHECK(!rec->ts || (rec->ts >= rec->data && rec->ts + rec->ts_len <= rec->data + rec->len));
+    r->prev_end = rec->end_offset;
+    if (rec->flags & QS_REC_PARTIAL)
+        return 0;
+    if (r->lines &&
+        rec->len) { /* one line: a newline at its end only (the last may lack it) */
+        const char *nl = memchr(rec->data, '\n', rec->len);
+        CHECK(nl == NULL ? rec->end_offset == r->in_len : nl == rec->data + rec->len - 1);
+    }
+    char line[96];
+    int n =
+        snprintf(line, sizeof line, "%llu %zu %zu %zu\n", (unsigned long long)rec->end_offset,
+                 rec->len, rec->ts ? (size_t)(rec->ts - rec->data) : 0, rec->ts_len);
+    gb_add(&r->bounds, line, (size_t)n);
+    return 0;
+}
+
+/* Read the log's records (lines: every line one), fed in the given chunk sizes. */
+static void read_records(struct recs_run *r, const struct qs_config *cfg, int lines,
+                         const uint8_t *sizes, size_t n)
+{
+    struct qs_records *q = NULL;
+    struct qs_error err = QS_ERROR_INIT;
+    r->lines = lines;
+    CHECK(qs_records_new(&q, cfg, lines ? QS_RECORDS_LINES : 0, on_rec, r, &err) == 0);
+    size_t off = 0, k = 0;
+    while (off < r->in_len) {
+        size_t chunk = r->in_len - off, want = n ? sizes[k++ % n] & 0x3f : chunk;
+        want = want ? want : 4096;
+        chunk = chunk < want ? chunk : want;
+        CHECK(qs_records_feed(q, r->in + off, chunk, &err) == 0);
+        if (n && (sizes[k % n] & 0x40)) /* a tailer's idle flush, anywhere */
+            CHECK(qs_records_flush(q, &err) == 0);
+        off += chunk;
+    }
+    CHECK(qs_records_finish(q, &err) == 0);
+    CHECK(r->prev_end == r->in_len);
+    struct qs_stats st = QS_STATS_INIT;
+    qs_records_get_stats(q, &st);
+    CHECK(st.bytes_in == r->in_len);
+    qs_records_free(&q);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
@@ -381,6 +444,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     split(&chunked, cfg, sizes, nsizes);
     same_bytes("console", &whole.console, &chunked.console);
     same_bytes("query.log", &whole.query, &chunked.query);
+    for (int lines = 0; lines < 2; lines++) {
+        struct recs_run one = {.in = log, .in_len = log_len}, parts = one;
+        read_records(&one, cfg, lines, NULL, 0);
+        read_records(&parts, cfg, lines, sizes, nsizes);
+        /* a flush ends a record where the input did not: only unflushed runs compare */
+        int flushed = 0;
+        for (size_t i = 0; i < nsizes; i++)
+            flushed |= sizes[i] & 0x40;
+        if (!flushed || lines)
+            same_bytes(lines ? "lines" : "records", &one.bounds, &parts.bounds);
+        free(one.bounds.data);
+        free(parts.bounds.data);
+    }
 
     free(whole.console.data);
     free(whole.query.data);

@@ -4,7 +4,7 @@
 
 #include "detect.h"
 #include "qsplit.h"
-#include "record.h"
+#include "recpat.h"
 
 struct qs_config {
     struct qsp_recpat *recpat;

@@ -1,16 +1,12 @@
-/* split.c — the streaming splitter: bytes in, one callback per record out.
+/* split.c — the streaming splitter: record → detect → hash → encode → the caller.
  *
- * Lines are classified as they complete: a line matching the record-start pattern begins a
- * record, any other line continues the current one. A record is emitted when the next one
- * begins (or at finish/flush), so the output never depends on how the input was chunked.
- * A record that grows past the size limit is streamed out unsplit (QS_OUT_PARTIAL pieces)
- * so memory stays bounded whatever the input. */
+ * record.c assembles the bytes into records (in place in the caller's chunk when they lie
+ * there; oversized ones streamed through in pieces); each whole record's message goes to
+ * the recognizers, each statement found is hashed and encoded as a query.log line, and the
+ * console line is rewritten around the statements. Every output leaves through call(). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "buf.h"
 #include "config.h"
@@ -20,29 +16,17 @@
 #include "jsonevent.h"
 #include "layout.h"
 #include "querylog.h"
+#include "record.h"
 #include "seen.h"
 
 struct qs_splitter {
     const struct qs_config *cfg;
     qs_output_fn fn;
     void *user;
-    struct qsp_recmatch *rm;
+    struct qsp_records recs; /* the input's records (record.c) */
     struct qsp_detect_ctx *dc;
     struct qs_hasher *hasher;
     struct qsp_seen seen;
-
-    struct qsp_buf rec;   /* the current record: complete lines, once copied */
-    const char *view;     /* ... or, until then, where it lies in the caller's chunk */
-    size_t view_len;      /* (records inside one chunk are never copied) */
-    struct qsp_prefix pf; /* its first line's fields, when prefixed */
-    int has_rec;
-    int prefixed;
-    uint64_t rec_start; /* input offset of the current record */
-
-    struct qsp_buf line; /* an incomplete line carried between feeds */
-    int passthrough;     /* the current record is over the limit: streamed unsplit */
-    int line_spill;      /* the current physical line is being streamed as it comes */
-    uint64_t in_off;     /* input offset of the first byte not yet classified */
 
     struct qsp_buf console, query, fp;
     struct qsp_buf hexes; /* the QHashes of the current record, 33 bytes each */
@@ -50,7 +34,7 @@ struct qs_splitter {
     struct qsp_buf jdec;  /* a JSON event's message, logger, thread, ts: decoded */
     struct qsp_buf jline; /* a JSON event's console line */
     struct qsp_qlsink sink; /* query.log, when the splitter writes it (querylog.c) */
-    struct qs_stats st;
+    struct qs_stats st;     /* bytes_in, and records and oversized of the stream: s->recs */
     int finished;
     int failed; /* sticky: the first error stops the splitter */
 };
@@ -61,6 +45,8 @@ static int fail(struct qs_splitter *s, int rc)
         s->failed = rc;
     return rc;
 }
+
+static int on_rec(void *user, const struct qsp_rec *rec, struct qs_error *err);
 
 int qs_splitter_new(struct qs_splitter **out, const struct qs_config *cfg, qs_output_fn fn,
                     void *user, struct qs_error *err)
@@ -74,7 +60,7 @@ int qs_splitter_new(struct qs_splitter **out, const struct qs_config *cfg, qs_ou
     s->cfg = cfg;
     s->fn = fn;
     s->user = user;
-    int rc = qsp_recmatch_new(&s->rm, cfg->recpat, err);
+    int rc = qsp_records_init(&s->recs, cfg->recpat, cfg->max_record, 0, on_rec, s, err);
     if (!rc)
         rc = qsp_detect_ctx_new(&s->dc, cfg->detector, err);
     if (!rc)
@@ -103,12 +89,10 @@ void qs_splitter_free(struct qs_splitter **sp)
      * longer be reported (qs_splitter_finish or _flush first sees it). */
     qsp_qlsink_flush(&s->sink, NULL);
     qsp_qlsink_free(&s->sink);
-    qsp_recmatch_free(&s->rm);
+    qsp_records_destroy(&s->recs);
     qsp_detect_ctx_free(&s->dc);
     qs_hasher_free(&s->hasher);
     qsp_seen_destroy(&s->seen);
-    qsp_buf_free(&s->rec);
-    qsp_buf_free(&s->line);
     qsp_buf_free(&s->console);
     qsp_buf_free(&s->query);
     qsp_buf_free(&s->fp);
@@ -120,9 +104,9 @@ void qs_splitter_free(struct qs_splitter **sp)
     *sp = NULL;
 }
 
-/* The sizes of the public structs as QSPLIT_0.1 defined them: struct_size 0 means these.
- * Frozen: when a field is appended, write the 0.1 size here as a number (docs/abi.md). */
-#define STATS_V01_SIZE sizeof(struct qs_stats)
+/* The size of struct qs_event as QSPLIT_0.1 defined it: struct_size 0 means this (qs_stats'
+ * is in record.c). Frozen: when a field is appended, write the 0.1 size here as a number
+ * (docs/abi.md). */
 #define EVENT_V01_SIZE sizeof(struct qs_event)
 
 /* Copy no more than the caller's struct holds (its struct_size), nor more than ours. */
@@ -131,9 +115,10 @@ void qs_splitter_get_stats(const struct qs_splitter *s, struct qs_stats *st)
     if (s && st) {
         struct qs_stats all = s->st;
         all.dedupe_resets = s->seen.resets;
-        all.struct_size = st->struct_size;
-        size_t n = st->struct_size ? st->struct_size : STATS_V01_SIZE;
-        memcpy(st, &all, n < sizeof all ? n : sizeof all);
+        all.bytes_in = s->recs.bytes_in;
+        all.records += s->recs.records;
+        all.oversized += s->recs.oversized;
+        qsp_stats_copy(&all, st);
     }
 }
 
@@ -381,13 +366,6 @@ static int call(struct qs_splitter *s, struct qs_output *o, struct qs_error *err
     return 0;
 }
 
-/* The held record's bytes: in place in the caller's chunk, or copied into s->rec. */
-static const char *held_record(const struct qs_splitter *s, size_t *n)
-{
-    *n = s->view ? s->view_len : s->rec.len;
-    return s->view ? s->view : s->rec.data;
-}
-
 /* A field of a JSON event as text: in place, or decoded into s->jdec (reserved by the
  * caller, so earlier fields stay where they are). */
 static void json_field(struct qs_splitter *s, const char *r, const struct qsp_json_field *f,
@@ -454,23 +432,19 @@ static int split_json(struct qs_splitter *s, const char *r, size_t n, size_t ter
     return 1;
 }
 
-/* Emit the held record (split if it carries SQL) and forget it. */
-static int emit_record(struct qs_splitter *s, struct qs_error *err)
+/* Split a whole record if it carries SQL, and pass it on. */
+static int emit_record(struct qs_splitter *s, const struct qsp_rec *rec, struct qs_error *err)
 {
-    if (!s->has_rec)
-        return 0;
-    size_t n;
-    const char *r = held_record(s, &n);
-    s->view = NULL;
-    struct qs_output o = {.console = r, .console_len = n, .end_offset = s->rec_start + n};
-    s->has_rec = 0;
-    s->st.records++;
-    if (s->prefixed && s->pf.layout == QSP_LAYOUT_JSON) {
+    const char *r = rec->data;
+    size_t n = rec->len;
+    int prefixed = (rec->flags & QSP_REC_PREFIXED) != 0;
+    struct qs_output o = {.console = r, .console_len = n, .end_offset = rec->end};
+    if (prefixed && rec->pf->layout == QSP_LAYOUT_JSON) {
         size_t term = n > 0 && r[n - 1] == '\n' ? (n > 1 && r[n - 2] == '\r' ? 2 : 1) : 0;
         int rc = split_json(s, r, n - term, term, &o, err);
         if (rc < 0)
             return fail(s, qsp_error(err, rc, "splitting the JSON event at offset %llu",
-                                     (unsigned long long)s->rec_start));
+                                     (unsigned long long)rec->start));
         if (rc == 1) {
             o.qhash = s->hexes.data;
             o.flags = QS_OUT_SQL;
@@ -480,8 +454,8 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
             }
             s->st.sql_records++;
         }
-    } else if (s->prefixed || s->rec_start == 0) { /* a pasted log may begin mid-record */
-        const struct qsp_prefix *pf = &s->pf;
+    } else if (prefixed || rec->start == 0) { /* a pasted log may begin mid-record */
+        const struct qsp_prefix *pf = rec->pf;
         if (pf->ts_len) {
             o.ts = r + pf->ts_off;
             o.ts_len = pf->ts_len;
@@ -495,7 +469,7 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
                             r + msg_off, n - term - msg_off, &sp);
         if (rc < 0)
             return fail(s, qsp_error(err, rc, "SQL detection failed at input offset %llu",
-                                     (unsigned long long)s->rec_start));
+                                     (unsigned long long)rec->start));
         if (rc == 1) {
             struct rec_ctx rctx = {o.ts,      r + pf->thread_off, r + pf->logger_off,
                                    o.ts_len,  pf->thread_len,     pf->logger_len,
@@ -504,7 +478,7 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
                                   r + n - term, term, err);
             if (rc)
                 return fail(s, qsp_error(err, rc, "splitting the record at offset %llu",
-                                         (unsigned long long)s->rec_start));
+                                         (unsigned long long)rec->start));
             o.console = s->console.data;
             o.console_len = s->console.len;
             o.qhash = s->hexes.data; /* the first statement's; NUL-terminated */
@@ -519,179 +493,19 @@ static int emit_record(struct qs_splitter *s, struct qs_error *err)
     return call(s, &o, err);
 }
 
-/* Stream bytes of an oversized record out unsplit. */
-static int emit_partial(struct qs_splitter *s, const char *p, size_t n, uint64_t end,
-                        struct qs_error *err)
+/* Each record from record.c. The pieces of an oversized record pass unsplit
+ * (QS_OUT_PARTIAL), and the empty piece closing it goes out without the flag. */
+static int on_rec(void *user, const struct qsp_rec *rec, struct qs_error *err)
 {
-    struct qs_output o = {
-        .console = p, .console_len = n, .end_offset = end, .flags = QS_OUT_PARTIAL};
-    return call(s, &o, err);
-}
-
-/* The oversized record is complete: a last empty piece without QS_OUT_PARTIAL closes it. */
-static int end_passthrough(struct qs_splitter *s, struct qs_error *err)
-{
-    s->passthrough = 0;
-    s->st.records++;
-    s->st.oversized++;
-    struct qs_output o = {.console = "", .end_offset = s->in_off};
-    return call(s, &o, err);
-}
-
-static int is_start(struct qs_splitter *s, const char *line, size_t len, struct qsp_prefix *pf,
-                    struct qs_error *err)
-{
-    size_t n = len;
-    if (n && line[n - 1] == '\n')
-        n--;
-    /* The pattern sees at most the first max_record bytes of a line: a line that outgrows
-     * the limit before its newline arrives is classified by that much (spill_line), so a
-     * complete line must be too, or the output would depend on the chunking. */
-    if (n > s->cfg->max_record)
-        n = s->cfg->max_record;
-    int rc = qsp_recpat_match(s->cfg->recpat, s->rm, line, n, pf);
-    if (rc < 0)
-        return fail(s, qsp_error(err, rc, "record pattern failed at input offset %llu",
-                                 (unsigned long long)s->in_off));
-    return rc;
-}
-
-/* Move the held record into pass-through mode: its bytes so far go out now. */
-static int start_passthrough(struct qs_splitter *s, struct qs_error *err)
-{
-    s->passthrough = 1;
-    s->has_rec = 0;
-    size_t n;
-    const char *r = held_record(s, &n);
-    int rc = emit_partial(s, r, n, s->rec_start + n, err);
-    s->view = NULL;
-    s->rec.len = 0;
-    return rc;
-}
-
-/* Copy a record that still lies in the caller's chunk into s->rec: before the chunk goes
- * away, or before a line from elsewhere is added to it. */
-static int keep_record(struct qs_splitter *s, struct qs_error *err)
-{
-    if (s->has_rec && s->view) {
-        s->rec.len = 0;
-        if (qsp_buf_append(&s->rec, s->view, s->view_len))
-            return fail(s, qsp_error(err, QS_ENOMEM, "out of memory holding a record"));
+    struct qs_splitter *s = user;
+    if (rec->flags & (QS_REC_PARTIAL | QSP_REC_CLOSE)) {
+        struct qs_output o = {.console = rec->data,
+                              .console_len = rec->len,
+                              .end_offset = rec->end,
+                              .flags = rec->flags & QS_REC_PARTIAL ? QS_OUT_PARTIAL : 0};
+        return call(s, &o, err);
     }
-    s->view = NULL;
-    return 0;
-}
-
-/* One line, complete (ends in '\n') or final (at finish), classified and placed. in_chunk
- * says it lies in the caller's chunk (not in s->line), so it may be used in place. */
-static int process_line(struct qs_splitter *s, const char *line, size_t len, int in_chunk,
-                        struct qs_error *err)
-{
-    struct qsp_prefix pf;
-    int start = is_start(s, line, len, &pf, err);
-    if (start < 0)
-        return start;
-    int rc = 0;
-    if (start) {
-        rc = s->passthrough ? end_passthrough(s, err) : emit_record(s, err);
-        if (rc)
-            return rc;
-        s->pf = pf;
-    }
-    if (s->passthrough) {
-        rc = emit_partial(s, line, len, s->in_off + len, err);
-        s->in_off += len;
-        return rc;
-    }
-    size_t total;
-    if (!s->has_rec) {
-        s->has_rec = 1;
-        s->prefixed = start;
-        if (!start) { /* lines before the first record: all message, no logger */
-            memset(&s->pf, 0, sizeof s->pf);
-            if (line[0] == '{' || line[0] == '[') /* JSON: a marker is inside a field */
-                s->pf.msg_off = len;
-        }
-        s->rec_start = s->in_off;
-        s->rec.len = 0;
-        s->view = in_chunk ? line : NULL;
-        s->view_len = len;
-        if (!in_chunk && qsp_buf_append(&s->rec, line, len))
-            return fail(s, qsp_error(err, QS_ENOMEM, "out of memory holding a record"));
-        total = len;
-    } else if (s->view && in_chunk && line == s->view + s->view_len) {
-        s->view_len += len;
-        total = s->view_len;
-    } else {
-        if (keep_record(s, err) || qsp_buf_append(&s->rec, line, len))
-            return fail(s, qsp_error(err, QS_ENOMEM, "out of memory holding a record"));
-        total = s->rec.len;
-    }
-    s->in_off += len;
-    if (total > s->cfg->max_record)
-        return start_passthrough(s, err);
-    return 0;
-}
-
-/* The carried line has outgrown the limit without a newline: classify it by what it has,
- * then stream it (and the rest of the physical line) out unsplit. */
-static int spill_line(struct qs_splitter *s, struct qs_error *err)
-{
-    struct qsp_prefix pf;
-    int start = is_start(s, s->line.data, s->line.len, &pf, err);
-    if (start < 0)
-        return start;
-    int rc = 0;
-    if (start)
-        rc = s->passthrough ? end_passthrough(s, err) : emit_record(s, err);
-    else if (!s->passthrough && s->has_rec)
-        rc = start_passthrough(s, err);
-    if (rc)
-        return rc;
-    s->passthrough = 1;
-    s->line_spill = 1;
-    rc = emit_partial(s, s->line.data, s->line.len, s->in_off + s->line.len, err);
-    s->in_off += s->line.len;
-    s->line.len = 0;
-    return rc;
-}
-
-/* May the line at x (x < end) start a record? first[] (qsp_recpat_first_bytes) is 1 for a
- * byte that may open one, 2 for a blank that may only when no blank follows (log4j's
- * padded " INFO"): indented lines stay on the fast path. */
-static int may_start(const unsigned char *first, const char *x, const char *end)
-{
-    unsigned f = first[(unsigned char)*x];
-    return f == 1 || (f == 2 && (x + 1 == end || (x[1] != ' ' && x[1] != '\t')));
-}
-
-/* From p, a line start whose first byte cannot start a record, to the first line that may
- * (its first byte is in `first`), or to the end of the last complete line: every line in
- * between continues the current record. Sixteen bytes at a time where SSE2 is there. */
-static const char *skip_continuations(const char *p, const char *end,
-                                      const unsigned char *first)
-{
-    const char *line = p, *q = p;
-#ifdef __SSE2__
-    const __m128i nl = _mm_set1_epi8('\n');
-    for (; end - q >= 16; q += 16) {
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)q), nl));
-        for (; m; m &= m - 1) {
-            const char *x = q + __builtin_ctz(m) + 1;
-            if (x == end || may_start(first, x, end))
-                return x;
-            line = x;
-        }
-    }
-#endif
-    for (const char *x; q < end && (x = memchr(q, '\n', (size_t)(end - q))) != NULL; q = x) {
-        x++;
-        if (x == end || may_start(first, x, end))
-            return x;
-        line = x;
-    }
-    return line;
+    return emit_record(s, rec, err);
 }
 
 int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len, struct qs_error *err)
@@ -702,50 +516,7 @@ int qs_splitter_feed(struct qs_splitter *s, const void *data, size_t len, struct
         return qsp_error(err, s->failed, "splitter stopped after an earlier error");
     if (s->finished)
         return qsp_error(err, QS_ESTATE, "qs_splitter_feed after qs_splitter_finish");
-    const char *p = data, *end = p + len;
-    const unsigned char *first = qsp_recpat_first_bytes(s->cfg->recpat);
-    s->st.bytes_in += len;
-    int rc = 0;
-    while (p < end && !rc) {
-        if (s->view && !s->line.len && p == s->view + s->view_len &&
-            !may_start(first, p, end)) {
-            /* Continuation lines of a record in place: taken together, as process_line
-             * would take them one by one, unless they would cross the record limit. */
-            size_t n = (size_t)(skip_continuations(p, end, first) - p);
-            if (n && s->view_len + n <= s->cfg->max_record) {
-                s->view_len += n;
-                s->in_off += n;
-                p += n;
-                continue;
-            }
-        }
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl + 1 - p) : (size_t)(end - p);
-        if (s->line_spill) {
-            rc = emit_partial(s, p, n, s->in_off + n, err);
-            s->in_off += n;
-            if (nl)
-                s->line_spill = 0;
-        } else if (s->line.len || !nl) {
-            if (qsp_buf_append(&s->line, p, n))
-                return fail(s, qsp_error(err, QS_ENOMEM, "out of memory holding a line"));
-            if (nl) {
-                rc = process_line(s, s->line.data, s->line.len, 0, err);
-                s->line.len = 0;
-            } else if (s->line.len > s->cfg->max_record) {
-                /* Judged by the line alone, as a complete line would be: whether the
-                 * held record is large must not depend on where a chunk ended. */
-                rc = spill_line(s, err);
-            }
-        } else {
-            rc = process_line(s, p, n, 1, err);
-        }
-        p += n;
-    }
-    /* The caller may reuse its buffer: a record still open must own its bytes. */
-    if (!rc)
-        rc = keep_record(s, err);
-    return rc;
+    return fail(s, qsp_records_feed(&s->recs, data, len, err));
 }
 
 int qs_splitter_flush(struct qs_splitter *s, struct qs_error *err)
@@ -753,8 +524,7 @@ int qs_splitter_flush(struct qs_splitter *s, struct qs_error *err)
     if (!s)
         return qsp_error(err, QS_EINVAL, "qs_splitter_flush: NULL argument");
     int rc = s->failed ? qsp_error(err, s->failed, "splitter stopped after an earlier error")
-             : s->passthrough && !s->line_spill ? end_passthrough(s, err)
-                                                : emit_record(s, err);
+                       : fail(s, qsp_records_flush(&s->recs, err));
     /* Records split before a failure are still written. */
     int wrc = qsp_qlsink_flush(&s->sink, err);
     return rc ? rc : fail(s, wrc);
@@ -771,17 +541,10 @@ int qs_splitter_finish(struct qs_splitter *s, struct qs_error *err)
     }
     if (s->finished)
         return 0;
-    int rc = 0;
-    if (s->line.len) {
-        rc = process_line(s, s->line.data, s->line.len, 0, err);
-        s->line.len = 0;
-    }
-    s->line_spill = 0;
-    if (!rc)
-        rc = s->passthrough ? end_passthrough(s, err) : emit_record(s, err);
+    int rc = qsp_records_finish(&s->recs, err);
     s->finished = 1;
     int wrc = qsp_qlsink_flush(&s->sink, err);
-    return rc ? rc : fail(s, wrc);
+    return rc ? fail(s, rc) : fail(s, wrc);
 }
 
 int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev, const char **console,

@@ -90,6 +90,13 @@ static int on_output(void *user, const struct qs_output *o)
     return 0;
 }
 
+static int on_record(void *user, const struct qs_record *r)
+{
+    (void)user;
+    out_bytes += r->len;
+    return 0;
+}
+
 /* One full use of the API. Returns 0 on success or the first error code. */
 static int scenario(void)
 {
@@ -97,6 +104,7 @@ static int scenario(void)
     struct qs_config *cfg = NULL;
     struct qs_splitter *s = NULL;
     struct qs_hasher *h = NULL;
+    struct qs_records *r = NULL;
     char hex[QS_HASH_HEX_LEN + 1];
     out_bytes = 0;
     int rc = qs_config_new(&cfg, &err);
@@ -112,6 +120,15 @@ static int scenario(void)
         rc = qs_splitter_feed(s, input, sizeof input - 1, &err);
     if (!rc)
         rc = qs_splitter_finish(s, &err);
+    /* The record reader, fed in two chunks so that a record is copied across them. */
+    if (!rc)
+        rc = qs_records_new(&r, cfg, 0, on_record, NULL, &err);
+    if (!rc)
+        rc = qs_records_feed(r, input, 100, &err);
+    if (!rc)
+        rc = qs_records_feed(r, input + 100, sizeof input - 101, &err);
+    if (!rc)
+        rc = qs_records_finish(r, &err);
     const char *c, *q;
     size_t cl, ql;
     struct qs_event ev = {.struct_size = sizeof(struct qs_event),
@@ -139,6 +156,7 @@ static int scenario(void)
     if (rc && err.code == QS_OK && rc != QS_ENOMEM && rc != QS_ECRYPTO && rc != QS_EJSON)
         fprintf(stderr, "unexpected code %d without a message\n", rc);
     qs_hasher_free(&h);
+    qs_records_free(&r);
     qs_splitter_free(&s);
     qs_config_free(&cfg);
     return rc;

@@ -20,13 +20,14 @@
  * ABI (docs/abi.md)
  * - Symbols are versioned (lib/libqsplit.map): QSPLIT_0.1 is the first ABI. A function is
  *   never removed or changed within a major version; new ones go in a new node.
- * - The structs passed across the boundary (qs_error, qs_output, qs_stats, qs_event) start
- *   with `size_t struct_size`, the sizeof the side that filled it was built with. New fields
- *   are only ever appended, so a library and a caller built with different versions use the
- *   fields both know. The caller sets it with the QS_*_INIT macros (0 means the QSPLIT_0.1
- *   layout, so a zero-initialized struct stays valid); the library sets it in qs_output.
+ * - The structs passed across the boundary (qs_error, qs_output, qs_stats, qs_event,
+ *   qs_record) start with `size_t struct_size`, the sizeof the side that filled it was built
+ *   with. New fields are only ever appended, so a library and a caller built with different
+ *   versions use the fields both know. The caller sets it with the QS_*_INIT macros (0 means
+ *   the QSPLIT_0.1 layout, so a zero-initialized struct stays valid); the library sets it in
+ *   qs_output and qs_record.
  *   QS_HAS_FIELD tells whether a struct that size holds a field.
- * - The handles (qs_hasher, qs_config, qs_splitter, qs_querylog) are opaque.
+ * - The handles (qs_hasher, qs_config, qs_splitter, qs_records, qs_querylog) are opaque.
  */
 #ifndef QSPLIT_H
 #define QSPLIT_H
@@ -403,6 +404,65 @@ struct qs_event {
 QS_EXPORT int qs_splitter_event(struct qs_splitter *s, const struct qs_event *ev,
                                 const char **console, size_t *console_len, const char **query,
                                 size_t *query_len, struct qs_error *err);
+
+/* ---- the record reader: records without the SQL work -------------------------------- */
+
+/*
+ * The records a splitter would see, for a face that wants the records of a log and no SQL
+ * work (qsplit-push ships an already split console.log record by record, and a query.log
+ * line by line). The same assembly as the splitter's (it is the one the splitter uses): a
+ * line matching the configuration's record start begins a record, the lines after it
+ * continue it, lines before the first record form one; any chunking gives the same
+ * records; a record over QS_LIMIT_RECORD_BYTES streams out in QS_REC_PARTIAL pieces, closed
+ * by an empty piece without the flag. Not thread-safe: one reader per thread. cfg is
+ * borrowed and must outlive the reader.
+ */
+struct qs_records;
+
+#define QS_RECORDS_LINES                                                                      \
+    0x1u /* every line is a record (query.log, one JSON object a line);
+                               * the record start is not used and ts is NULL */
+
+#define QS_REC_PARTIAL 0x1u /* a piece of a record over the size limit: more follows */
+
+/* One record, passed to the record callback. Every pointer is borrowed and valid only
+ * during the callback. struct_size is set by the library (test a later field with
+ * QS_HAS_FIELD). */
+struct qs_record {
+    size_t struct_size; /* sizeof(struct qs_record) of the library that filled it */
+    const char *data;   /* the record's bytes, whole lines as read (the last one may lack
+                         * its '\n' at finish); a piece when QS_REC_PARTIAL */
+    size_t len;
+    const char *ts; /* the timestamp text of its first line, or NULL (pieces, lines mode,
+                     * lines before the first record, layouts without one) */
+    size_t ts_len;
+    uint64_t end_offset; /* input bytes consumed through the end of this record or piece */
+    unsigned flags;      /* QS_REC_* */
+};
+
+/* Return 0 to go on; any other value stops the reader with QS_ECALLBACK. */
+typedef int (*qs_record_fn)(void *user, const struct qs_record *rec);
+
+/* Create a reader; flags is 0 or QS_RECORDS_LINES (others are QS_EINVAL). *out is freed by
+ * the caller with qs_records_free. */
+QS_EXPORT int qs_records_new(struct qs_records **out, const struct qs_config *cfg,
+                             unsigned flags, qs_record_fn fn, void *user,
+                             struct qs_error *err);
+/* Free *r and set it to NULL; NULL and *r == NULL are no-ops. */
+QS_EXPORT void qs_records_free(struct qs_records **r);
+/* Feed bytes (any size, NUL bytes and invalid UTF-8 allowed); data is borrowed for the
+ * call only. A record is handed on when the next one's first line has been seen (in lines
+ * mode: at its newline). */
+QS_EXPORT int qs_records_feed(struct qs_records *r, const void *data, size_t len,
+                              struct qs_error *err);
+/* Hand on the record held so far as if the input ended, but keep the reader usable; a
+ * line without its newline yet stays for the next feed. */
+QS_EXPORT int qs_records_flush(struct qs_records *r, struct qs_error *err);
+/* End of input: the last record, an unterminated last line included. */
+QS_EXPORT int qs_records_finish(struct qs_records *r, struct qs_error *err);
+/* bytes_in, records and oversized as the splitter counts them; the other fields 0.
+ * Filled up to st->struct_size as qs_splitter_get_stats does. */
+QS_EXPORT void qs_records_get_stats(const struct qs_records *r, struct qs_stats *st);
 
 /* ---- explaining a record ---------------------------------------------------------- */
 

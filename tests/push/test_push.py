@@ -554,6 +554,35 @@ def case_big(d):
     r.stop()
 
 
+def case_querylong(d):
+    """query.log lines come whole; one over the record limit (8 MiB) comes in pieces, in
+    order and within max_entry_size; an unterminated last line is shipped at the end."""
+    r = Receiver(d)
+    write_records(os.path.join(d, 'console.log'), 0, 3)
+    q = os.path.join(d, 'query.log')
+    t = ts_text(time.time() - 10)
+    lines = ['{"QHash":"%032x","sql":"select 1","ts":"%s"}\n' % (1, t),
+             '{"QHash":"%032x","sql":"%s"}\n' % (2, 'y' * (9 << 20)),
+             '{"QHash":"%032x","sql":"select 3","ts":"%s"}\n' % (3, t),
+             '{"QHash":"%032x","sql":"select 4 unterminated"}' % 4]
+    with open(q, 'w') as f:
+        f.write(''.join(lines))
+    cfg = config(d, r.url, inputs={'console': os.path.join(d, 'console.log'), 'query': q},
+                 client={'url': r.url, 'max_entry_size': '1MiB', 'batch_size': '1MiB'})
+    err = run_once(cfg, timeout=60)
+    qry = sorted((e for e in stored(r.store) if e['stream'].get('query') == 'true'),
+                 key=lambda e: int(e['ts']))
+    check(''.join(e['line'] for e in qry) == ''.join(l.rstrip('\n') for l in lines),
+          'querylong: every byte of every line, in order')
+    check(qry[0]['line'] == lines[0].rstrip('\n'), 'querylong: a short line is one entry')
+    check(max(len(e['line']) for e in qry) <= 1 << 20, 'querylong: pieces within max_entry_size')
+    check(qry[-1]['line'] == lines[3], 'querylong: the unterminated last line is shipped')
+    n = len(stored(r.store))
+    run_once(cfg)
+    check(len(stored(r.store)) == n, 'querylong: a second run resends nothing')
+    r.stop()
+
+
 def case_toolarge(d):
     """Pushes over the limit are sent in halves; batch_size counts what Loki decodes."""
     def part(name, control, n, client, extra=b''):

@@ -91,8 +91,8 @@ struct input {
     int idx;
     enum push_input_kind kind;
     struct push_tail tail;
-    struct qs_splitter *split; /* NULL for query.log: lines are entries */
-    struct cli_buf pending;    /* query.log: the unterminated end of the last read */
+    struct qs_splitter *split; /* an unsplit console.log (PUSH_IN_SPLIT), else NULL */
+    struct qs_records *recs;   /* a split console.log's records, a query.log's lines */
     int64_t last_data_ms;
     int idle_flushed;
     int at_end;
@@ -607,44 +607,65 @@ static void hash_remember(struct app *a, const char *p, size_t len, int64_t ts)
     slot->ts = ts;
 }
 
-static int on_record(void *user, const struct qs_output *out)
+/* What the console stream gets of one record (or piece of one): its console bytes, its
+ * time, and from the splitter its query.log lines (NULL for an already split file). */
+struct console_rec {
+    const char *p, *ts, *query;
+    size_t len, ts_len, query_len;
+    uint64_t end_offset;
+};
+
+static int console_record(struct input *in, const struct console_rec *r)
 {
-    struct input *in = user;
     struct app *a = in->app;
     struct deferred *d = &a->defer;
     int own;
     int64_t ts;
     a->st.records++;
-    if (entry_ts(a, PUSH_STREAM_CONSOLE, out->ts, out->ts_len, &ts, &own)) {
-        a->st.old += 1 + (in->kind == PUSH_IN_SPLIT && out->query); /* withheld entries */
-        a->batch.end_offset[in->idx] = in->tail.base + out->end_offset;
+    if (entry_ts(a, PUSH_STREAM_CONSOLE, r->ts, r->ts_len, &ts, &own)) {
+        a->st.old += 1 + (r->query != NULL); /* withheld entries */
+        a->batch.end_offset[in->idx] = in->tail.base + r->end_offset;
         a->batch.has_offset[in->idx] = 1;
         return 0;
     }
-    if (!own && !a->cfg.read_time && !out->query && !a->batch.last_ts[PUSH_STREAM_CONSOLE] &&
-        d->n < DEFER_MAX && d->buf.len + out->console_len <= DEFER_BYTES) {
-        if (cli_buf_append(&d->buf, out->console, out->console_len))
+    if (!own && !a->cfg.read_time && !r->query && !a->batch.last_ts[PUSH_STREAM_CONSOLE] &&
+        d->n < DEFER_MAX && d->buf.len + r->len <= DEFER_BYTES) {
+        if (cli_buf_append(&d->buf, r->p, r->len))
             goto fail;
         if (!d->n)
             d->first_ms = push_now_ms();
-        d->len[d->n++] = out->console_len;
+        d->len[d->n++] = r->len;
         d->idx = in->idx;
-        d->end_offset = in->tail.base + out->end_offset;
+        d->end_offset = in->tail.base + r->end_offset;
         return 0;
     }
     if (a->hashes && own)
-        hash_remember(a, out->console, out->console_len, ts);
-    if (defer_flush(a, ts) ||
-        add_entry(a, PUSH_STREAM_CONSOLE, ts, out->console, out->console_len) ||
-        (in->kind == PUSH_IN_SPLIT && out->query &&
-         add_entry(a, PUSH_STREAM_QUERY, ts, out->query, out->query_len)))
+        hash_remember(a, r->p, r->len, ts);
+    if (defer_flush(a, ts) || add_entry(a, PUSH_STREAM_CONSOLE, ts, r->p, r->len) ||
+        (r->query && add_entry(a, PUSH_STREAM_QUERY, ts, r->query, r->query_len)))
         goto fail;
-    a->batch.end_offset[in->idx] = in->tail.base + out->end_offset;
+    a->batch.end_offset[in->idx] = in->tail.base + r->end_offset;
     a->batch.has_offset[in->idx] = 1;
     return 0;
 fail:
     in->failed = 1;
     return 1;
+}
+
+/* An unsplit console.log's record, split on the fly (PUSH_IN_SPLIT). */
+static int on_output(void *user, const struct qs_output *out)
+{
+    struct console_rec r = {out->console, out->ts,        out->query,     out->console_len,
+                            out->ts_len,  out->query_len, out->end_offset};
+    return console_record(user, &r);
+}
+
+/* An already split console.log's record, as the record reader assembled it. */
+static int on_console(void *user, const struct qs_record *rec)
+{
+    struct console_rec r = {rec->data,   rec->ts, NULL,           rec->len,
+                            rec->ts_len, 0,       rec->end_offset};
+    return console_record(user, &r);
 }
 
 /* A query.log record's time: its "ts" key (qsplit split --fields ts, the appender's
@@ -674,49 +695,25 @@ static int query_ts(struct app *a, const char *p, size_t len, int64_t *ts)
     return entry_ts(a, PUSH_STREAM_QUERY, NULL, 0, ts, &own);
 }
 
-/* query.log: each line is one entry. */
-static int query_line(struct input *in, const char *p, size_t len, uint64_t end)
+/* query.log: each line is one entry, from the record reader in lines mode. A line longer
+ * than the record limit comes in pieces, each an entry (memory stays bounded); the empty
+ * piece closing it only moves the position. */
+static int on_query_line(void *user, const struct qs_record *rec)
 {
+    struct input *in = user;
     struct app *a = in->app;
     int64_t ts;
-    a->st.records++;
-    if (query_ts(a, p, len, &ts))
-        a->st.old++; /* withheld: Loki would refuse it */
-    else if (add_entry(a, PUSH_STREAM_QUERY, ts, p, len))
-        return -1;
-    a->batch.end_offset[in->idx] = end;
-    a->batch.has_offset[in->idx] = 1;
-    return 0;
-}
-
-static int query_feed(struct input *in, const char *p, size_t len, uint64_t start)
-{
-    const char *end = p + len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl) {
-            if (cli_buf_append(&in->pending, p, (size_t)(end - p)))
-                return -1;
-            /* An endless line must not hold unbounded memory: ship it in pieces. */
-            if (in->pending.len >= in->app->cfg.max_entry_size) {
-                if (query_line(in, in->pending.data, in->pending.len, start + len))
-                    return -1;
-                in->pending.len = 0;
-            }
-            return 0;
+    if (rec->len) {
+        a->st.records++;
+        if (query_ts(a, rec->data, rec->len, &ts))
+            a->st.old++; /* withheld: Loki would refuse it */
+        else if (add_entry(a, PUSH_STREAM_QUERY, ts, rec->data, rec->len)) {
+            in->failed = 1;
+            return 1;
         }
-        size_t n = (size_t)(nl + 1 - p);
-        uint64_t off = start + (uint64_t)(nl + 1 - (end - len));
-        if (in->pending.len) {
-            if (cli_buf_append(&in->pending, p, n) ||
-                query_line(in, in->pending.data, in->pending.len, off))
-                return -1;
-            in->pending.len = 0;
-        } else if (query_line(in, p, n, off)) {
-            return -1;
-        }
-        p = nl + 1;
     }
+    a->batch.end_offset[in->idx] = in->tail.base + rec->end_offset;
+    a->batch.has_offset[in->idx] = 1;
     return 0;
 }
 
@@ -728,37 +725,40 @@ static int count_lines(const char *p, size_t len)
     return n;
 }
 
+/* Hand on what the input holds: at a file's end (finish) everything, an unterminated
+ * last line included; when idle (flush) the record held so far, but not a line without its
+ * newline yet (a query.log line being written is read whole later). */
 static int input_flush(struct input *in, int finish)
 {
     struct qs_error err = {0};
-    if (in->split) {
-        int rc =
-            finish ? qs_splitter_finish(in->split, &err) : qs_splitter_flush(in->split, &err);
-        if (rc < 0 && !in->failed) {
-            push_err("%s: %s", in->tail.path, err.text[0] ? err.text : qs_strerror(rc));
-            return -1;
-        }
-        return rc < 0 ? -1 : 0;
+    int rc;
+    if (in->split)
+        rc = finish ? qs_splitter_finish(in->split, &err) : qs_splitter_flush(in->split, &err);
+    else
+        rc = finish ? qs_records_finish(in->recs, &err) : qs_records_flush(in->recs, &err);
+    if (rc < 0 && !in->failed) {
+        push_err("%s: %s", in->tail.path, err.text[0] ? err.text : qs_strerror(rc));
+        return -1;
     }
-    /* A query.log line without its newline yet: only a file's end (finish) completes it. */
-    if (finish && in->pending.len) {
-        if (query_line(in, in->pending.data, in->pending.len, in->tail.offset))
-            return -1;
-        in->pending.len = 0;
-    }
-    return 0;
+    return rc < 0 ? -1 : 0;
 }
 
+/* A split input goes through the splitter; an already split console.log and a query.log
+ * only need their records (lines for query.log), with no SQL work. */
 static int input_start(struct input *in)
 {
     struct qs_error err = {0};
     qs_splitter_free(&in->split);
-    in->pending.len = 0;
+    qs_records_free(&in->recs);
     in->failed = 0;
-    if (in->kind == PUSH_IN_QUERY)
-        return 0;
-    if (qs_splitter_new(&in->split, in->app->qcfg, on_record, in, &err) < 0) {
-        push_err("splitter: %s", err.text);
+    int rc = in->kind == PUSH_IN_SPLIT
+                 ? qs_splitter_new(&in->split, in->app->qcfg, on_output, in, &err)
+             : in->kind == PUSH_IN_QUERY
+                 ? qs_records_new(&in->recs, in->app->qcfg, QS_RECORDS_LINES, on_query_line,
+                                  in, &err)
+                 : qs_records_new(&in->recs, in->app->qcfg, 0, on_console, in, &err);
+    if (rc < 0) {
+        push_err("%s: %s", in->kind == PUSH_IN_SPLIT ? "splitter" : "record reader", err.text);
         return -1;
     }
     return 0;
@@ -795,13 +795,10 @@ static int input_step(struct input *in, char *buf)
         in->idle_flushed = 0;
         in->at_end = 0;
         a->st.lines += (uint64_t)count_lines(buf, got);
-        if (in->split) {
-            if (qs_splitter_feed(in->split, buf, got, &err) < 0) {
-                if (!in->failed)
-                    push_err("%s: %s", in->tail.path, err.text);
-                return -1;
-            }
-        } else if (query_feed(in, buf, got, in->tail.offset - got)) {
+        if ((in->split ? qs_splitter_feed(in->split, buf, got, &err)
+                       : qs_records_feed(in->recs, buf, got, &err)) < 0) {
+            if (!in->failed)
+                push_err("%s: %s", in->tail.path, err.text);
             return -1;
         }
         return 1;
@@ -851,9 +848,6 @@ static int setup(struct app *a)
         push_err("%s", err.text);
         return -1;
     }
-    /* An already split console.log only needs its records assembled. */
-    if (c->inputs[0].kind != PUSH_IN_SPLIT)
-        qs_config_set_builtin_detectors(a->qcfg, 0);
     for (int i = 0; i + 1 < c->nsplit_opts; i += 2)
         if (qs_config_set_option(a->qcfg, c->split_opts[i], c->split_opts[i + 1], &err) < 0) {
             push_err("split_options.%s", err.text);
@@ -985,7 +979,7 @@ out:
         for (int i = 0; i < a->nin; i++) {
             qs_splitter_free(&a->in[i].split);
             push_tail_close(&a->in[i].tail);
-            cli_buf_free(&a->in[i].pending);
+            qs_records_free(&a->in[i].recs);
         }
         free(a->in);
     }
