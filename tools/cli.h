@@ -8,7 +8,7 @@
 
 #include <qsplit.h>
 
-#include "cli_buf.h"
+#include "buf.h" /* the one growable buffer: lib/buf.c, compiled in (qsp_buf_dep) */
 
 #define EXIT_USAGE 2
 
@@ -26,12 +26,12 @@ int cli_dialect(const char *name);
 /* Parse a byte count with an optional K/M/G suffix; 0 on success. */
 int cli_size(const char *s, size_t *out);
 
-/* A buffered output of whole records (cli_fileio.c): a cli_buf of fixed capacity, flushed
+/* A buffered output of whole records (cli_fileio.c): a qsp_buf of fixed capacity, flushed
  * by one write(2) per batch. */
 struct cli_out {
     int fd;
     const char *name;
-    struct cli_buf b; /* b.cap is the batch size; it never grows */
+    struct qsp_buf b; /* b.cap is the batch size; it never grows */
     int failed;
 };
 

@@ -21,7 +21,7 @@ struct tally {
 };
 
 struct explain_run {
-    struct cli_buf ends; /* the end offset (uint64_t) of each record in the sample */
+    struct qsp_buf ends; /* the end offset (uint64_t) of each record in the sample */
     size_t n;
     int failed;
 };
@@ -31,7 +31,7 @@ static int on_record(void *user, const struct qs_output *o)
     struct explain_run *r = user;
     if (o->flags & QS_OUT_PARTIAL)
         return 0; /* an oversized record: its closing piece gives its end */
-    if (cli_buf_append(&r->ends, &o->end_offset, sizeof o->end_offset) != 0) {
+    if (qsp_buf_append(&r->ends, &o->end_offset, sizeof o->end_offset) != 0) {
         r->failed = 1;
         return 1;
     }
@@ -224,7 +224,7 @@ int cli_explain(const struct qs_config *cfg, int in, const char *in_name)
     status = 0;
 done:
     qs_splitter_free(&sp);
-    cli_buf_free(&run.ends);
+    qsp_buf_free(&run.ends);
     free(buf);
     return status;
 }

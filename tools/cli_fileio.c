@@ -25,7 +25,7 @@ int cli_out_init(struct cli_out *o, int fd, const char *name, size_t cap)
     memset(o, 0, sizeof *o);
     o->fd = fd;
     o->name = name;
-    if (cli_buf_reserve(&o->b, cap) != 0) {
+    if (qsp_buf_reserve(&o->b, cap) != 0) {
         cli_error("out of memory");
         return -1;
     }
@@ -76,7 +76,7 @@ int cli_out_add(struct cli_out *o, const char *data, size_t len)
 
 void cli_out_free(struct cli_out *o)
 {
-    cli_buf_free(&o->b);
+    qsp_buf_free(&o->b);
 }
 
 /* ---- input --------------------------------------------------------------------------- */

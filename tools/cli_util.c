@@ -39,10 +39,10 @@ int cli_slurp(const char *path, char **data, size_t *len)
         cli_syserror(errno, "%s: cannot open", name);
         return -1;
     }
-    struct cli_buf b = {0};
+    struct qsp_buf b = {0};
     int rc = -1;
     for (;;) {
-        if (b.len == b.cap && cli_buf_reserve(&b, b.cap ? b.cap : 65536) != 0) {
+        if (b.len == b.cap && qsp_buf_reserve(&b, b.cap ? b.cap : 65536) != 0) {
             cli_error("%s: out of memory", name);
             break;
         }
@@ -62,7 +62,7 @@ int cli_slurp(const char *path, char **data, size_t *len)
     if (!stdin_)
         close(fd);
     if (rc != 0) {
-        cli_buf_free(&b);
+        qsp_buf_free(&b);
         return -1;
     }
     *data = b.data;

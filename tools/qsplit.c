@@ -168,14 +168,14 @@ static int lookup_file(const char *path, const char *hash, int *found)
     }
     char *line = NULL;
     size_t cap = 0;
-    struct cli_buf sql = {0}; /* the decoded statement: never longer than its line */
+    struct qsp_buf sql = {0}; /* the decoded statement: never longer than its line */
     ssize_t n;
     int rc = 0;
     while (!*found && (n = getline(&line, &cap, f)) > 0) {
         /* Parse only lines that mention the hash: query logs run to gigabytes. */
         if (!memmem(line, (size_t)n, hash, QS_HASH_HEX_LEN))
             continue;
-        if (cli_buf_reserve(&sql, (size_t)n) != 0) {
+        if (qsp_buf_reserve(&sql, (size_t)n) != 0) {
             cli_error("out of memory");
             rc = -1;
             break;
@@ -194,7 +194,7 @@ static int lookup_file(const char *path, const char *hash, int *found)
         rc = -1;
     }
     free(line);
-    cli_buf_free(&sql);
+    qsp_buf_free(&sql);
     if (!is_stdin)
         fclose(f);
     return rc;

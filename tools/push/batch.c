@@ -18,16 +18,16 @@ int push_batch_add(struct push_batch *b, enum push_stream s, int64_t ts_ns, cons
     if (b->proto) {
         m.start = at; /* protobuf entries follow each other without a separator */
         m.dlen = push_decoded_len(line, len);
-        if (cli_buf_reserve(&b->starts[s], sizeof m) ||
+        if (qsp_buf_reserve(&b->starts[s], sizeof m) ||
             push_proto_entry(&b->values[s], ts_ns, line, len, m.dlen, &bad))
             return -1;
     } else {
-        if (cli_buf_reserve(&b->starts[s], sizeof m) ||
+        if (qsp_buf_reserve(&b->starts[s], sizeof m) ||
             push_json_entry(&b->values[s], ts_ns, line, len, &bad))
             return -1;
         m.dlen = len + 2 * (size_t)bad; /* a bad byte is a 3-byte U+FFFD */
     }
-    cli_buf_append(&b->starts[s], &m, sizeof m); /* reserved: cannot fail */
+    qsp_buf_append(&b->starts[s], &m, sizeof m); /* reserved: cannot fail */
     b->repaired += bad;
     b->last_ts[s] = ts_ns;
     b->n[s]++;
@@ -44,9 +44,9 @@ void push_batch_reset(struct push_batch *b)
         b->values[s].len = b->starts[s].len = 0;
         /* A batch that once grew large (a burst of escapes) gives its memory back. */
         if (b->values[s].cap > ((size_t)8 << 20))
-            cli_buf_free(&b->values[s]);
+            qsp_buf_free(&b->values[s]);
         if (b->starts[s].cap > ((size_t)8 << 20))
-            cli_buf_free(&b->starts[s]);
+            qsp_buf_free(&b->starts[s]);
     }
     b->bytes = 0;
     b->entries = 0;
@@ -57,8 +57,8 @@ void push_batch_reset(struct push_batch *b)
 void push_batch_free(struct push_batch *b)
 {
     for (int s = 0; s < PUSH_NSTREAMS; s++) {
-        cli_buf_free(&b->values[s]);
-        cli_buf_free(&b->starts[s]);
+        qsp_buf_free(&b->values[s]);
+        qsp_buf_free(&b->starts[s]);
     }
     memset(b, 0, sizeof *b);
 }

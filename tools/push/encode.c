@@ -11,19 +11,19 @@
 
 static int dump_cb(const char *buf, size_t size, void *data)
 {
-    return cli_buf_append(data, buf, size);
+    return qsp_buf_append(data, buf, size);
 }
 
-#define PUTS(d, lit) cli_buf_append((d), (lit), sizeof(lit) - 1)
+#define PUTS(d, lit) qsp_buf_append((d), (lit), sizeof(lit) - 1)
 
 /* Append line as a JSON string: qs_json_quote writes jansson's escapes and replaces each
  * byte of ill-formed UTF-8 by U+FFFD, the policy query.log follows too. Room for the worst
  * case is reserved, so one call does it (as lib/querylog.c and lib/split.c): the buffer is
  * reused from batch to batch, and pages reserved but never written cost no memory. */
-static int put_string(struct cli_buf *d, const char *s, size_t len, uint64_t *repaired)
+static int put_string(struct qsp_buf *d, const char *s, size_t len, uint64_t *repaired)
 {
     size_t bound = qs_json_quote_bound(len), n = 0, bad = 0;
-    if (bound == SIZE_MAX || cli_buf_reserve(d, bound) ||
+    if (bound == SIZE_MAX || qsp_buf_reserve(d, bound) ||
         qs_json_quote(s, len, d->data + d->len, d->cap - d->len, &n, &bad))
         return -1;
     d->len += n;
@@ -31,7 +31,7 @@ static int put_string(struct cli_buf *d, const char *s, size_t len, uint64_t *re
     return 0;
 }
 
-int push_json_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_t len,
+int push_json_entry(struct qsp_buf *out, int64_t ts_ns, const char *line, size_t len,
                     uint64_t *repaired)
 {
     /* Loki wants the nanoseconds as a string: a JSON number is a 400. Written by hand
@@ -48,7 +48,7 @@ int push_json_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_t
     if (out->len)
         *--p = ',';
     size_t start = out->len;
-    if (cli_buf_append(out, p, (size_t)(ts + sizeof ts - p)))
+    if (qsp_buf_append(out, p, (size_t)(ts + sizeof ts - p)))
         return -1;
     int rc = put_string(out, line, len, repaired);
     if (rc || PUTS(out, "]")) {
@@ -77,13 +77,13 @@ static json_t *stream_labels(const struct push_config *c, int query)
 }
 
 /* Deflate one piece of the body into out (gzip wrapper, level set at init). */
-static int deflate_piece(z_stream *z, struct cli_buf *out, const char *p, size_t len,
+static int deflate_piece(z_stream *z, struct qsp_buf *out, const char *p, size_t len,
                          int flush)
 {
     z->next_in = (Bytef *)(uintptr_t)p;
     z->avail_in = (uInt)len;
     for (;;) {
-        if (cli_buf_reserve(out, 65536))
+        if (qsp_buf_reserve(out, 65536))
             return -1;
         z->next_out = (Bytef *)out->data + out->len;
         z->avail_out = (uInt)(out->cap - out->len);
@@ -107,14 +107,14 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
 {
     if (b->proto)
         return push_encode_proto(b, p, c, body, body_len, raw_len);
-    struct cli_buf frame[PUSH_NSTREAMS] = {{0}}, out = {0};
+    struct qsp_buf frame[PUSH_NSTREAMS] = {{0}}, out = {0};
     int rc = -1, nstreams = 0;
     for (int s = 0; s < PUSH_NSTREAMS; s++) {
         if (p->from[s] >= p->to[s])
             continue;
         json_t *labels = stream_labels(c, s == PUSH_STREAM_QUERY);
         const char *open = nstreams++ ? ",{\"stream\":" : "{\"streams\":[{\"stream\":";
-        int bad = !labels || cli_buf_append(&frame[s], open, strlen(open)) ||
+        int bad = !labels || qsp_buf_append(&frame[s], open, strlen(open)) ||
                   json_dump_callback(labels, dump_cb, &frame[s], JSON_COMPACT) ||
                   PUTS(&frame[s], ",\"values\":[");
         json_decref(labels);
@@ -157,11 +157,11 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
         *raw_len += plen[i];
         int bad = gzip_level > 0 ? deflate_piece(&z, &out, piece[i], plen[i],
                                                  i == np - 1 ? Z_FINISH : Z_NO_FLUSH)
-                                 : cli_buf_append(&out, piece[i], plen[i]);
+                                 : qsp_buf_append(&out, piece[i], plen[i]);
         if (bad) {
             if (gzip_level > 0)
                 deflateEnd(&z);
-            cli_buf_free(&out);
+            qsp_buf_free(&out);
             goto out;
         }
     }
@@ -172,6 +172,6 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
     rc = 0;
 out:
     for (int s = 0; s < PUSH_NSTREAMS; s++)
-        cli_buf_free(&frame[s]);
+        qsp_buf_free(&frame[s]);
     return rc;
 }

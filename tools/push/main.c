@@ -57,7 +57,7 @@ struct input;
 #define DEFER_BYTES (256 * 1024)
 
 struct deferred {
-    struct cli_buf buf; /* the records' console bytes, one after the other */
+    struct qsp_buf buf; /* the records' console bytes, one after the other */
     size_t len[DEFER_MAX];
     size_t n;
     int idx;             /* the input they came from */
@@ -630,7 +630,7 @@ static int console_record(struct input *in, const struct console_rec *r)
     }
     if (!own && !a->cfg.read_time && !r->query && !a->batch.last_ts[PUSH_STREAM_CONSOLE] &&
         d->n < DEFER_MAX && d->buf.len + r->len <= DEFER_BYTES) {
-        if (cli_buf_append(&d->buf, r->p, r->len))
+        if (qsp_buf_append(&d->buf, r->p, r->len))
             goto fail;
         if (!d->n)
             d->first_ms = push_now_ms();
@@ -984,7 +984,7 @@ out:
         free(a->in);
     }
     push_batch_free(&a->batch);
-    cli_buf_free(&a->defer.buf);
+    qsp_buf_free(&a->defer.buf);
     push_positions_free(&a->pos);
     free(a->hashes);
     push_http_free(&a->http);

@@ -219,10 +219,10 @@ static int emit_simple(yaml_emitter_t *em, int which)
 /* libyaml's output handler: 1 on success, 0 out of memory. */
 static int write_handler(void *data, unsigned char *buf, size_t size)
 {
-    return cli_buf_append(data, buf, size) == 0;
+    return qsp_buf_append(data, buf, size) == 0;
 }
 
-static int encode(const struct push_positions *ps, struct cli_buf *w)
+static int encode(const struct push_positions *ps, struct qsp_buf *w)
 {
     yaml_emitter_t em;
     if (!yaml_emitter_initialize(&em))
@@ -277,16 +277,16 @@ static int write_all(int fd, const char *p, size_t n)
 
 int push_positions_save(const struct push_positions *ps, const char *file, unsigned mode)
 {
-    struct cli_buf w = {0};
+    struct qsp_buf w = {0};
     if (encode(ps, &w)) {
-        cli_buf_free(&w);
+        qsp_buf_free(&w);
         push_err("positions: cannot encode");
         return -1;
     }
     size_t flen = strlen(file);
     char *tmp = malloc(flen + 16);
     if (!tmp) {
-        cli_buf_free(&w);
+        qsp_buf_free(&w);
         return -1;
     }
     /* A new random name, created exclusively: a link planted in a shared directory is
@@ -331,6 +331,6 @@ int push_positions_save(const struct push_positions *ps, const char *file, unsig
     rc = 0;
 out:
     free(tmp);
-    cli_buf_free(&w);
+    qsp_buf_free(&w);
     return rc;
 }

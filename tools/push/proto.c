@@ -41,7 +41,7 @@ static size_t varint_len(uint64_t v)
     return n;
 }
 
-int push_proto_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_t len,
+int push_proto_entry(struct qsp_buf *out, int64_t ts_ns, const char *line, size_t len,
                      size_t dlen, uint64_t *repaired)
 {
     if (ts_ns < 0)
@@ -50,7 +50,7 @@ int push_proto_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_
     /* Timestamp: fields equal to 0 are left out, as proto3 encoders do. */
     size_t tlen = (secs ? 1 + varint_len(secs) : 0) + (nanos ? 1 + varint_len(nanos) : 0);
     size_t elen = 1 + varint_len(tlen) + tlen + 1 + varint_len(dlen) + dlen;
-    if (cli_buf_reserve(out, 1 + varint_len(elen) + elen))
+    if (qsp_buf_reserve(out, 1 + varint_len(elen) + elen))
         return -1;
     char *p = out->data + out->len, *start = p;
     *p++ = TAG_LEN(2); /* StreamAdapter.entries */
@@ -81,17 +81,17 @@ int push_proto_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_
 
 /* {env="prod", job="shop", query="true"}: a label value quoted as Go's strconv.Quote
  * would (Loki parses it back with strconv.Unquote). */
-static int labels_text(struct cli_buf *b, const struct push_config *c, int query)
+static int labels_text(struct qsp_buf *b, const struct push_config *c, int query)
 {
-    if (cli_buf_append(b, "{", 1))
+    if (qsp_buf_append(b, "{", 1))
         return -1;
     for (int i = 0; i <= c->nlabels; i++) {
         const char *name = i < c->nlabels ? c->labels[i].name : "query";
         const char *v = i < c->nlabels ? c->labels[i].value : "true";
         if (i == c->nlabels && !query)
             break;
-        if ((i && cli_buf_append(b, ", ", 2)) || cli_buf_append(b, name, strlen(name)) ||
-            cli_buf_append(b, "=\"", 2))
+        if ((i && qsp_buf_append(b, ", ", 2)) || qsp_buf_append(b, name, strlen(name)) ||
+            qsp_buf_append(b, "=\"", 2))
             return -1;
         for (const unsigned char *s = (const unsigned char *)v; *s; s++) {
             char esc[8];
@@ -111,20 +111,20 @@ static int labels_text(struct cli_buf *b, const struct push_config *c, int query
             } else {
                 esc[n++] = (char)*s;
             }
-            if (cli_buf_append(b, esc, (size_t)n))
+            if (qsp_buf_append(b, esc, (size_t)n))
                 return -1;
         }
-        if (cli_buf_append(b, "\"", 1))
+        if (qsp_buf_append(b, "\"", 1))
             return -1;
     }
-    return cli_buf_append(b, "}", 1);
+    return qsp_buf_append(b, "}", 1);
 }
 
 int push_encode_proto(const struct push_batch *b, const struct push_part *p,
                       const struct push_config *c, char **body, size_t *body_len,
                       size_t *raw_len)
 {
-    struct cli_buf req = {0}, labels = {0};
+    struct qsp_buf req = {0}, labels = {0};
     int rc = -1;
     for (int s = 0; s < PUSH_NSTREAMS; s++) {
         if (p->from[s] >= p->to[s])
@@ -141,8 +141,8 @@ int push_encode_proto(const struct push_batch *b, const struct push_part *p,
         hn += varint(head + hn, slen);
         head[hn++] = TAG_LEN(1); /* StreamAdapter.labels */
         hn += varint(head + hn, labels.len);
-        if (cli_buf_append(&req, head, hn) || cli_buf_append(&req, labels.data, labels.len) ||
-            cli_buf_append(&req, b->values[s].data + begin, end - begin))
+        if (qsp_buf_append(&req, head, hn) || qsp_buf_append(&req, labels.data, labels.len) ||
+            qsp_buf_append(&req, b->values[s].data + begin, end - begin))
             goto out;
     }
     size_t cap = snappy_max_compressed_length(req.len);
@@ -158,7 +158,7 @@ int push_encode_proto(const struct push_batch *b, const struct push_part *p,
     *raw_len = req.len;
     rc = 0;
 out:
-    cli_buf_free(&req);
-    cli_buf_free(&labels);
+    qsp_buf_free(&req);
+    qsp_buf_free(&labels);
     return rc;
 }

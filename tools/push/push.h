@@ -10,7 +10,7 @@
 
 #include <qsplit.h>
 
-#include "cli_buf.h" /* the tools' one growable buffer (tools/cli_buf.c) */
+#include "buf.h" /* the one growable buffer: lib/buf.c, compiled in (qsp_buf_dep) */
 
 #define PUSH_MAX_LABELS 30 /* Loki refuses more */
 #define PUSH_MAX_FILES 2
@@ -134,8 +134,8 @@ struct push_entry_meta {
 /* Entries are encoded as they come in (the JSON of each stream's "values"), so a line is
  * copied once and a batch is never held twice. */
 struct push_batch {
-    struct cli_buf values[PUSH_NSTREAMS]; /* ["<ns>","<line>"],… */
-    struct cli_buf starts[PUSH_NSTREAMS]; /* a struct push_entry_meta per entry: where it
+    struct qsp_buf values[PUSH_NSTREAMS]; /* ["<ns>","<line>"],… */
+    struct qsp_buf starts[PUSH_NSTREAMS]; /* a struct push_entry_meta per entry: where it
                                               begins in values (to send a part of the batch),
                                               its time and decoded size (to tell which
                                               entries a 400 refused) */
@@ -200,7 +200,7 @@ size_t push_utf8_repair(const char *p, size_t len, char *out);
 /* ---- the body (encode.c) ---- */
 /* Append ["<ts_ns>","<line as a JSON string>"] (with a leading comma when out is not
  * empty). Invalid UTF-8 is replaced, the count added to *repaired. */
-int push_json_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_t len,
+int push_json_entry(struct qsp_buf *out, int64_t ts_ns, const char *line, size_t len,
                     uint64_t *repaired);
 
 /* The push body of part p of the batch: {"streams":[{"stream":{labels},"values":[…]},…]},
@@ -212,7 +212,7 @@ int push_encode(const struct push_batch *b, const struct push_part *p,
 /* ---- the protobuf body (proto.c) ---- */
 /* Append one StreamAdapter.entries field (an EntryAdapter) with the line repaired as Loki
  * must see it (dlen: its decoded length, push_decoded_len). */
-int push_proto_entry(struct cli_buf *out, int64_t ts_ns, const char *line, size_t len,
+int push_proto_entry(struct qsp_buf *out, int64_t ts_ns, const char *line, size_t len,
                      size_t dlen, uint64_t *repaired);
 /* The snappy-compressed PushRequest of part p; *raw_len is the protobuf size. */
 int push_encode_proto(const struct push_batch *b, const struct push_part *p,
