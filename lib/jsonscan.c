@@ -273,12 +273,104 @@ static int list_next(struct scan *c, char close)
     return 0;
 }
 
+/* A scalar at s[i]: a string, a number (their span into *f) or a literal; 0 if malformed. */
+static int scalar(struct scan *c, enum qsp_json_type *type, struct qsp_json_field *f)
+{
+    switch (c->s[c->i]) {
+    case '"': *type = QSP_JSON_STRING; return string(c, f);
+    case 't': return literal(c, "true");
+    case 'f': return literal(c, "false");
+    case 'n': return literal(c, "null");
+    default:
+        *type = QSP_JSON_NUMBER;
+        return (c->s[c->i] == '-' || (c->s[c->i] >= '0' && c->s[c->i] <= '9')) && number(c, f);
+    }
+}
+
+/* A member's key and its colon, at s[i]: blanks after both are skipped. */
+static int member_key(struct scan *c, struct qsp_json_field *k)
+{
+    if (c->i >= c->n || c->s[c->i] != '"' || !string(c, k))
+        return 0;
+    if (c->strict && c->nul)
+        return 0; /* jansson: "NUL byte in object key not supported" */
+    skip_ws(c);
+    if (c->i >= c->n || c->s[c->i] != ':')
+        return 0;
+    c->i++;
+    skip_ws(c);
+    return 1;
+}
+
+/* A value at s[i] of whose members none is reported, at the given depth, read without
+ * recursion: each open container is one bit (object or array) of a stack, so nesting up
+ * to QSP_JSON_MAX_DEPTH costs a few hundred bytes, not a call frame per level. */
+static int skip(struct scan *c, int depth)
+{
+    unsigned char is_obj[QSP_JSON_MAX_DEPTH / 8 + 1];
+    int top = 0; /* open containers; the value at s[i] is at depth + top */
+    for (;;) {
+        if (c->i >= c->n || depth + top > c->sc->max_depth)
+            return 0;
+        char ch = c->s[c->i];
+        enum qsp_json_type t;
+        struct qsp_json_field f;
+        if (ch == '{' || ch == '[') {
+            c->i++;
+            skip_ws(c);
+            if (c->i < c->n && c->s[c->i] == (ch == '{' ? '}' : ']')) {
+                c->i++; /* empty: a value read, as a scalar is */
+            } else {
+                is_obj[top / 8] = (unsigned char)((is_obj[top / 8] & ~(1u << (top % 8))) |
+                                                  (unsigned)(ch == '{') << (top % 8));
+                top++;
+                if (ch == '{' && !member_key(c, &f))
+                    return 0;
+                continue;
+            }
+        } else if (!scalar(c, &t, &f)) {
+            return 0;
+        }
+        /* After a value: close what ends here, then on to the next member or element. */
+        for (;;) {
+            if (top == 0)
+                return 1;
+            int obj = (is_obj[(top - 1) / 8] >> ((top - 1) % 8)) & 1;
+            int r = list_next(c, obj ? '}' : ']');
+            if (r < 0)
+                return 0;
+            if (r == 0) {
+                if (obj && !member_key(c, &f))
+                    return 0;
+                break;
+            }
+            top--;
+        }
+    }
+}
+
+static int object(struct scan *c, int depth, int level, const struct qsp_json_field *parent);
+
+/* Any value at s[i] (no blanks before it), at the given depth: *type and, for a string or
+ * a number, *f. key and level: an object's, should it be one (see object); objects whose
+ * members are reported recurse, everything else is skipped. */
 static int value(struct scan *c, int depth, const struct qsp_json_field *key, int level,
-                 enum qsp_json_type *type, struct qsp_json_field *f);
+                 enum qsp_json_type *type, struct qsp_json_field *f)
+{
+    *type = QSP_JSON_OTHER;
+    *f = (struct qsp_json_field){0, 0, 0};
+    if (c->i >= c->n || depth > c->sc->max_depth)
+        return 0;
+    if (c->s[c->i] == '{') {
+        *type = QSP_JSON_OBJECT;
+        return level < c->sc->levels ? object(c, depth, level, key) : skip(c, depth);
+    }
+    return c->s[c->i] == '[' ? skip(c, depth) : scalar(c, type, f);
+}
 
 /* An object whose '{' is at s[i], at the given depth. level: whose members are reported
- * (0 the top-level object's, 1 those of its members' objects, more: none); parent: the key
- * this object is the value of. */
+ * (0 the top-level object's, 1 those of its members' objects, up to the scanner's levels);
+ * parent: the key this object is the value of. */
 static int object(struct scan *c, int depth, int level, const struct qsp_json_field *parent)
 {
     c->i++;
@@ -289,72 +381,24 @@ static int object(struct scan *c, int depth, int level, const struct qsp_json_fi
     }
     for (;;) {
         struct qsp_json_member m = {.level = level, .parent = parent};
-        if (c->i >= c->n || c->s[c->i] != '"' || !string(c, &m.key))
+        if (!member_key(c, &m.key))
             return 0;
-        if (c->strict && c->nul)
-            return 0; /* jansson: "NUL byte in object key not supported" */
-        skip_ws(c);
-        if (c->i >= c->n || c->s[c->i] != ':')
-            return 0;
-        c->i++;
-        skip_ws(c);
         m.start = c->i;
         if (!value(c, depth + 1, &m.key, level + 1, &m.type, &m.val))
             return 0;
         m.end = c->i;
-        if (level < c->sc->levels && c->sc->member)
-            c->sc->member(c->sc->ctx, c->s, &m);
+        c->sc->member(c->sc->ctx, c->s, &m);
         int r = list_next(c, '}');
         if (r)
             return r > 0;
     }
 }
 
-static int array(struct scan *c, int depth)
-{
-    c->i++;
-    skip_ws(c);
-    if (c->i < c->n && c->s[c->i] == ']') {
-        c->i++;
-        return 1;
-    }
-    for (;;) {
-        enum qsp_json_type t;
-        struct qsp_json_field f;
-        if (!value(c, depth + 1, NULL, c->sc->levels, &t, &f))
-            return 0;
-        int r = list_next(c, ']');
-        if (r)
-            return r > 0;
-    }
-}
-
-/* Any value at s[i] (no blanks before it), at the given depth: *type and, for a string or
- * a number, *f. key and level: an object's, should it be one (see object). */
-static int value(struct scan *c, int depth, const struct qsp_json_field *key, int level,
-                 enum qsp_json_type *type, struct qsp_json_field *f)
-{
-    *type = QSP_JSON_OTHER;
-    *f = (struct qsp_json_field){0, 0, 0};
-    if (c->i >= c->n || depth > c->sc->max_depth)
-        return 0;
-    switch (c->s[c->i]) {
-    case '"': *type = QSP_JSON_STRING; return string(c, f);
-    case '{': *type = QSP_JSON_OBJECT; return object(c, depth, level, key);
-    case '[': return array(c, depth);
-    case 't': return literal(c, "true");
-    case 'f': return literal(c, "false");
-    case 'n': return literal(c, "null");
-    default:
-        *type = QSP_JSON_NUMBER;
-        return (c->s[c->i] == '-' || (c->s[c->i] >= '0' && c->s[c->i] <= '9')) && number(c, f);
-    }
-}
-
 int qsp_json_scan(const struct qsp_json_scanner *sc, const char *s, size_t n)
 {
     struct scan c = {.sc = sc, .s = s, .n = n, .strict = (sc->flags & QSP_JSON_STRICT) != 0};
-    if (!s || !n || s[0] != '{' || sc->max_depth < 1 || !object(&c, 1, 0, NULL))
+    if (!s || !n || s[0] != '{' || sc->max_depth < 1 || sc->max_depth > QSP_JSON_MAX_DEPTH ||
+        !(sc->levels >= 1 ? object(&c, 1, 0, NULL) : skip(&c, 1)))
         return 0;
     skip_ws(&c);
     return c.i == n;

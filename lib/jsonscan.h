@@ -32,12 +32,19 @@ struct qsp_json_member {
  * >= 0x80 are taken as they are and a lone surrogate is left to the decoder (U+FFFD). */
 #define QSP_JSON_STRICT 1u
 
+/* The deepest nesting a scanner may allow: objects whose members are reported recurse (at
+ * most `levels` deep), everything below is read with a bit per level, so the stack a scan
+ * uses stays small whatever the input. */
+#define QSP_JSON_MAX_DEPTH 4096
+
 struct qsp_json_scanner {
     unsigned flags;
     int max_depth; /* a value nested deeper fails the scan; the top-level object is at
-                    * depth 1, its members' values at 2 (jansson's count) */
-    int levels;    /* members reported: 1 the top-level object's, 2 those one level down too */
-    void (*member)(void *ctx, const char *s, const struct qsp_json_member *m);
+                    * depth 1, its members' values at 2 (jansson's count); at most
+                    * QSP_JSON_MAX_DEPTH */
+    int levels;    /* members reported: 1 the top-level object's, 2 those one level down
+                    * too (objects only, not objects inside arrays) */
+    void (*member)(void *ctx, const char *s, const struct qsp_json_member *m); /* not NULL */
     void *ctx;
 };
 

@@ -6,6 +6,7 @@
  * tests/cli/golden/example.query.log, and random documents. jansson is a test dependency
  * only. */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +239,41 @@ static void test_edges(void)
             same(deep, k);
         }
     free(deep);
+}
+
+/* Deep nesting is read without a call frame per level: 2048 levels of objects parse on a
+ * thread with a 256 KiB stack (jansson's recursion needs about 192 KiB of it at -O2, the
+ * recursive scan this replaced twice that). */
+static void *deep_parse(void *arg)
+{
+    int *rc = arg;
+    size_t cap = 6 * 2048 + 128, k;
+    char *deep = malloc(cap);
+    k = (size_t)snprintf(deep, cap, "{\"QHash\":\"" H "\",\"sql\":\"x\",\"a\":");
+    for (int i = 0; i < 2046; i++)
+        k += (size_t)snprintf(deep + k, cap - k, "%s", i % 2 ? "[" : "{\"k\":");
+    deep[k++] = '1';
+    for (int i = 2045; i >= 0; i--)
+        deep[k++] = i % 2 ? ']' : '}';
+    deep[k++] = '}';
+    char h[QS_HASH_HEX_LEN + 1], sql[4];
+    size_t n;
+    *rc = qs_query_record_parse(deep, k, h, sql, sizeof sql, &n);
+    free(deep);
+    return NULL;
+}
+
+static void test_small_stack(void)
+{
+    pthread_attr_t a;
+    pthread_t t;
+    int rc = -1;
+    CHECK_INT(pthread_attr_init(&a), 0);
+    CHECK_INT(pthread_attr_setstacksize(&a, 256 * 1024), 0);
+    CHECK_INT(pthread_create(&t, &a, deep_parse, &rc), 0);
+    CHECK_INT(pthread_join(t, NULL), 0);
+    CHECK_INT(rc, 0);
+    pthread_attr_destroy(&a);
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
@@ -487,6 +523,7 @@ static void test_random(void)
 int main(void)
 {
     test_edges();
+    test_small_stack();
     test_mutations();
     test_random();
     fprintf(stderr, "differential: %ld inputs, %ld of them records\n", compared, accepted);
