@@ -4,6 +4,7 @@
  * cannot drift apart; QSP_JSON_STRICT adds what jansson refuses on top of the grammar. */
 #include "jsonscan.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -66,50 +67,71 @@ static size_t unicode_escape(struct scan *c, size_t i, unsigned u)
     return 10;
 }
 
+/* Does any of the eight bytes at p need a look inside a string: a quote, a backslash, a
+ * control byte, or (top 0x80: UTF-8 is checked) a byte >= 0x80? The "has less than"
+ * and "has zero byte" tests of Bit Twiddling Hacks: exact about whether any byte does. */
+static int needs_look(const char *p, unsigned top)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t v;
+    memcpy(&v, p, 8);
+    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+    uint64_t hit = ((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b);
+    if (top == 0x80)
+        hit |= v;
+    return (hit & high) != 0;
+}
+
 /* A string whose opening quote is at s[i]: *f gets its contents; 0 when malformed (a raw
  * control byte, a bad escape, no closing quote; strictly, also ill-formed UTF-8 and the
  * surrogates unicode_escape refuses). */
 static int string(struct scan *c, struct qsp_json_field *f)
 {
-    size_t i = ++c->i;
+    const char *s = c->s;
+    size_t n = c->n, i = ++c->i;
+    /* bytes from top up need a look: >= 0x80 only when UTF-8 is checked */
+    unsigned top = c->strict ? 0x80 : 0x100;
     int esc = 0;
     c->nul = 0;
-    while (i < c->n) {
-        unsigned char b = (unsigned char)c->s[i];
-        if (b == '"')
+    for (;;) {
+        /* the hot loop: plain bytes, the whole of most strings, eight at a time */
+        while (n - i >= 8 && !needs_look(s + i, top))
+            i += 8;
+        unsigned b = 0;
+        while (i < n && (b = (unsigned char)s[i]) >= 0x20 && b < top && b != '"' && b != '\\')
+            i++;
+        if (i >= n || b == '"')
             break;
         if (b < 0x20)
             return 0;
-        if (b >= 0x80 && c->strict) {
-            size_t k = qsp_utf8_seq_len((const unsigned char *)c->s + i, c->n - i);
+        if (b >= 0x80) {
+            size_t k = qsp_utf8_seq_len((const unsigned char *)s + i, n - i);
             if (!k)
                 return 0;
             i += k;
             continue;
         }
-        if (b == '\\') {
-            esc = 1;
-            if (++i >= c->n)
+        esc = 1; /* a backslash */
+        if (++i >= n)
+            return 0;
+        unsigned u;
+        switch (s[i]) {
+        case '"':
+        case '\\':
+        case '/':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't': break;
+        case 'u': {
+            size_t took = hex4(s, n, i + 1, &u) ? unicode_escape(c, i, u) : 0;
+            if (!took)
                 return 0;
-            unsigned u;
-            switch (c->s[i]) {
-            case '"':
-            case '\\':
-            case '/':
-            case 'b':
-            case 'f':
-            case 'n':
-            case 'r':
-            case 't': break;
-            case 'u': {
-                size_t took = hex4(c->s, c->n, i + 1, &u) ? unicode_escape(c, i, u) : 0;
-                if (!took)
-                    return 0;
-                i += took;
-                break;
-            }
-            default: return 0;
-            }
+            i += took;
+            break;
+        }
+        default: return 0;
         }
         i++;
     }
