@@ -1,8 +1,9 @@
 /* fuzz-querylog.c — libFuzzer target: the query.log encoding and its parser.
  *
  * The same input is used twice:
- *  1. as a query.log line for qs_query_record_parse: no crash; when it is accepted, the
- *     QHash is 32 lowercase hex digits, the sql fits what was reported, and a record
+ *  1. as a query.log line for qs_query_record_parse: no crash; the same outcome as the
+ *     jansson-based parse it replaced (return code, QHash, sql bytes); when it is accepted,
+ *     the QHash is 32 lowercase hex digits, the sql fits what was reported, and a record
  *     re-encoded from them (by jansson) parses back to the same QHash and sql;
  *  2. as a logging event for qs_splitter_event (byte 0 picks the flags and the logger,
  *     byte 1 where the message ends and the thread begins): the console carries one
@@ -29,12 +30,41 @@ static int is_qhash(const char *h)
     return h[QS_HASH_HEX_LEN] == '\0';
 }
 
+/* What jansson makes of a line as qs_query_record_parse did before it read lines itself
+ * (json_loadb with JSON_ALLOW_NUL; the last of duplicate keys): 0 and the QHash and the
+ * decoded sql (malloc'ed, *sql_len bytes) in *sql, or QS_ENOTFOUND. */
+static int jansson_parse(const char *line, size_t len, char qhash[QS_HASH_HEX_LEN + 1],
+                         char **sql, size_t *sql_len)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
+    if (!root)
+        return QS_ENOTFOUND;
+    json_t *h = json_object_get(root, "QHash"), *s = json_object_get(root, "sql");
+    int rc = QS_ENOTFOUND;
+    if (json_is_string(h) && json_string_length(h) == QS_HASH_HEX_LEN && json_is_string(s) &&
+        is_qhash(json_string_value(h))) {
+        memcpy(qhash, json_string_value(h), QS_HASH_HEX_LEN + 1);
+        *sql_len = json_string_length(s);
+        *sql = malloc(*sql_len + 1);
+        CHECK(*sql != NULL);
+        memcpy(*sql, json_string_value(s), *sql_len);
+        rc = 0;
+    }
+    json_decref(root);
+    return rc;
+}
+
 static void parse_arbitrary(const uint8_t *data, size_t size)
 {
-    char qhash[QS_HASH_HEX_LEN + 1];
-    size_t need = 0;
+    char qhash[QS_HASH_HEX_LEN + 1], jqhash[QS_HASH_HEX_LEN + 1];
+    size_t need = 0, jlen = 0;
+    char *jsql = NULL;
     int rc = qs_query_record_parse((const char *)data, size, qhash, NULL, 0, &need);
     CHECK(rc == 0 || rc == QS_ENOTFOUND);
+    CHECK(jansson_parse((const char *)data, size, jqhash, &jsql, &jlen) == rc);
+    if (rc == 0)
+        CHECK(strcmp(qhash, jqhash) == 0 && need == jlen);
     if (rc)
         return;
     CHECK(is_qhash(qhash));
@@ -43,6 +73,8 @@ static void parse_arbitrary(const uint8_t *data, size_t size)
     size_t sql_len = 0;
     CHECK(qs_query_record_parse((const char *)data, size, qhash, sql, need, &sql_len) == 0);
     CHECK(sql_len == need);
+    CHECK(need == 0 || memcmp(sql, jsql, need) == 0);
+    free(jsql);
     if (need > 0) /* one byte too small must be refused, not overrun */
         CHECK(qs_query_record_parse((const char *)data, size, qhash, sql, need - 1,
                                     &sql_len) == QS_ERANGE);

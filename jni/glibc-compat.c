@@ -4,7 +4,7 @@
  * newer than the hosts the jar must load on (RHEL 7/8, Amazon Linux 2, Ubuntu 16.04+):
  * stat64/fstat64 became functions in 2.33, and 2.34 gave the calls that moved from
  * libpthread and libdl into libc a new version. The link wraps those calls
- * (-Wl,--wrap=NAME, jni/meson.build) in the core, PCRE2 and jansson alike, and each wrapper
+ * (-Wl,--wrap=NAME, jni/meson.build) in the core and PCRE2 alike, and each wrapper
  * calls the old version, which glibc 2.36 still exports for old binaries. The module
  * NEEDs libpthread.so.0 and libdl.so.2, where those versions live before 2.34.
  * tests: jni/check-portable.sh reads the versions of every library in the jar. */

@@ -7,12 +7,7 @@
 
 #include <stddef.h>
 
-/* A value's raw bytes in the line: for a string, its contents without the quotes (still
- * JSON-escaped); len 0 and off 0 when the field is absent. */
-struct qsp_json_field {
-    size_t off, len;
-    int escaped; /* holds a backslash: decode before use */
-};
+#include "jsonscan.h" /* qsp_json_field, qsp_json_unescape: what its callers use */
 
 struct qsp_json_event {
     size_t msg_start, msg_end; /* the message value, quotes included: what is replaced */
@@ -21,7 +16,7 @@ struct qsp_json_event {
 
 /* Is line[0..n) exactly one JSON object (RFC 8259; blanks may follow it) whose message
  * ("message", else "msg") is a string, given once? 1 and *ev filled, else 0: not JSON, an
- * array, nesting deeper than 64, no message, a message that is not a string. Bytes >= 0x80
+ * array, nesting deeper than 64 (jansson's count: every value), no message, a message that is not a string. Bytes >= 0x80
  * are taken as they are (invalid UTF-8 is the U+FFFD policy's business, not a reason to
  * leave the line alone). Linear in n. */
 int qsp_json_event_scan(const char *line, size_t n, struct qsp_json_event *ev);
@@ -30,15 +25,5 @@ int qsp_json_event_scan(const char *line, size_t n, struct qsp_json_event *ev);
  * JSON event of a record (a message's line breaks are escaped, so the event is one line;
  * lines glued to it are no part of it). */
 size_t qsp_json_first_line(const char *r, size_t n);
-
-/* Decode the contents of a JSON string (p[0..n), without quotes) into out, which has room
- * for n bytes (decoding never grows): \" \\ \/ \b \f \n \r \t \uXXXX, a surrogate pair as
- * one character, a lone surrogate as U+FFFD; an unknown or short escape stays as written.
- * Returns the decoded length. */
-size_t qsp_json_unescape(const char *p, size_t n, char *out);
-
-/* The offset in p[0..n) (escaped contents) where decoded byte dec_off comes from: what
- * --explain shows of a statement found in the decoded message. */
-size_t qsp_json_raw_offset(const char *p, size_t n, size_t dec_off);
 
 #endif

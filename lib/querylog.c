@@ -1,12 +1,11 @@
 /* querylog.c — query.log records: JSON by json.c's table (built from jansson's escapes),
- * appended with one write(2) per batch (a splitter's batches: the sink below); jansson
- * parses them back for lookup. */
+ * appended with one write(2) per batch (a splitter's batches: the sink below), and read
+ * back for lookup by the strict JSON scan (jsonscan.c). */
 #include "querylog.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "jsonscan.h"
 #include "utf8.h"
 
 struct qs_querylog {
@@ -249,37 +249,74 @@ void qsp_qlsink_free(struct qsp_qlsink *k)
     k->ql = NULL;
 }
 
+/* What a query.log line's scan notes: the last "QHash" and "sql" members, as jansson's
+ * object keeps the last of duplicate keys. */
+struct record_scan {
+    struct qsp_json_member qhash, sql;
+};
+
+static void record_member(void *ctx, const char *s, const struct qsp_json_member *m)
+{
+    struct record_scan *r = ctx;
+    if (qsp_json_key_is(s, &m->key, "QHash"))
+        r->qhash = *m;
+    else if (qsp_json_key_is(s, &m->key, "sql"))
+        r->sql = *m;
+}
+
+/* jansson's JSON_PARSER_MAX_DEPTH: the nesting json_loadb reads, kept so that the lines
+ * lookup accepts stay exactly the ones it accepted when jansson parsed them. */
+#define RECORD_MAX_DEPTH 2048
+
 int qs_query_record_parse(const char *line, size_t len, char qhash[QS_HASH_HEX_LEN + 1],
                           char *sql, size_t cap, size_t *sql_len)
 {
     if (!line || !qhash)
         return QS_EINVAL;
-    json_error_t jerr;
-    json_t *root = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
-    if (!root)
+    /* jansson (json_loadb with JSON_ALLOW_NUL) read these lines before; the strict scan
+     * accepts the same documents, without its allocations or strtod's locale */
+    size_t at = 0;
+    while (at < len &&
+           (line[at] == ' ' || line[at] == '\t' || line[at] == '\n' || line[at] == '\r'))
+        at++;
+    struct record_scan r = {0};
+    const struct qsp_json_scanner sc = {.flags = QSP_JSON_STRICT,
+                                        .max_depth = RECORD_MAX_DEPTH,
+                                        .levels = 1,
+                                        .member = record_member,
+                                        .ctx = &r};
+    if (!qsp_json_scan(&sc, line + at, len - at) || r.qhash.type != QSP_JSON_STRING ||
+        r.sql.type != QSP_JSON_STRING)
         return QS_ENOTFOUND;
-    int rc = QS_ENOTFOUND;
-    json_t *h = json_object_get(root, "QHash");
-    json_t *s = json_object_get(root, "sql");
-    if (json_is_string(h) && json_string_length(h) == QS_HASH_HEX_LEN && json_is_string(s)) {
-        const char *hv = json_string_value(h);
-        rc = 0;
-        for (int i = 0; i < QS_HASH_HEX_LEN; i++)
-            if (!((hv[i] >= '0' && hv[i] <= '9') || (hv[i] >= 'a' && hv[i] <= 'f')))
-                rc = QS_ENOTFOUND;
-        if (rc == 0) {
-            memcpy(qhash, hv, QS_HASH_HEX_LEN + 1);
-            size_t n = json_string_length(s);
+    /* The hash: 32 lowercase hex digits once decoded (escapes at most six bytes each). */
+    const struct qsp_json_field *h = &r.qhash.val;
+    char hv[6 * QS_HASH_HEX_LEN];
+    if (h->len < QS_HASH_HEX_LEN || h->len > sizeof hv)
+        return QS_ENOTFOUND;
+    if (qsp_json_unescape(line + at + h->off, h->len, hv) != QS_HASH_HEX_LEN)
+        return QS_ENOTFOUND;
+    for (int i = 0; i < QS_HASH_HEX_LEN; i++)
+        if (!((hv[i] >= '0' && hv[i] <= '9') || (hv[i] >= 'a' && hv[i] <= 'f')))
+            return QS_ENOTFOUND;
+    memcpy(qhash, hv, QS_HASH_HEX_LEN);
+    qhash[QS_HASH_HEX_LEN] = '\0';
+    /* The statement: decoded straight into sql when its raw contents fit (decoding never
+     * grows), else measured first so that a short buffer gets QS_ERANGE, as before. */
+    const char *raw = line + at + r.sql.val.off;
+    size_t rawn = r.sql.val.len, n;
+    if (sql && cap >= rawn) {
+        n = qsp_json_unescape(raw, rawn, sql);
+    } else {
+        n = r.sql.val.escaped ? qsp_json_unescaped_len(raw, rawn) : rawn;
+        if (sql && n > cap) {
             if (sql_len)
                 *sql_len = n;
-            if (sql) {
-                if (n > cap)
-                    rc = QS_ERANGE;
-                else
-                    memcpy(sql, json_string_value(s), n);
-            }
+            return QS_ERANGE;
         }
+        if (sql)
+            qsp_json_unescape(raw, rawn, sql); /* writes exactly n <= cap bytes */
     }
-    json_decref(root);
-    return rc;
+    if (sql_len)
+        *sql_len = n;
+    return 0;
 }

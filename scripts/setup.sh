@@ -10,7 +10,7 @@ libssl-dev libpcre2-dev libjansson-dev
 libcurl4-openssl-dev zlib1g-dev libyaml-dev
 default-jdk-headless liblogback-java libslf4j-java junit4 libhamcrest-java libh2-java
 clang libclang-rt-14-dev clang-format valgrind time
-cmake dpkg-dev gcc-aarch64-linux-gnu qemu-user-static
+gcc-aarch64-linux-gnu qemu-user-static
 libssl-dev:arm64 libpcre2-dev:arm64 libjansson-dev:arm64"
 # Hibernate 3.6 and Javassist for tests/java-clients (real frameworks through the appender).
 PACKAGES="$PACKAGES libhibernate3-java libjavassist-java"
@@ -39,33 +39,6 @@ if [ -n "$missing" ]; then
     apt-get update -qq
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fi
-
-# The JNI library links jansson statically, and Debian's amd64 libjansson.a cannot go into a
-# shared object (built -fPIE): jni/meson.build builds it from Debian's source package, here.
-jansson_src="jansson-$(dpkg-query -W -f='${source:Upstream-Version}\n' libjansson-dev | head -n 1)"
-if [ "$(readlink build-deps/jansson 2>/dev/null)" != "$jansson_src" ]; then
-    if ! grep -Eqrs '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-        if [ "$(id -u)" -ne 0 ]; then
-            echo "setup: error: apt has no deb-src entries; adding them needs root" >&2
-            exit 1
-        fi
-        echo "setup: adding deb-src entries (/etc/apt/sources.list.d/qsplit-deb-src.*)"
-        if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-            sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
-                >/etc/apt/sources.list.d/qsplit-deb-src.sources
-        else
-            sed -n 's/^deb /deb-src /p' /etc/apt/sources.list \
-                >/etc/apt/sources.list.d/qsplit-deb-src.list
-        fi
-        apt-get update -qq
-    fi
-    echo "setup: fetching Debian's source of $jansson_src into build-deps/"
-    rm -rf build-deps && mkdir build-deps
-    (cd build-deps && apt-get source -qq jansson >source.log 2>&1) ||
-        { cat build-deps/source.log >&2; exit 1; }
-    ln -s "$jansson_src" build-deps/jansson
-    [ -d build-deps/jansson ] || { echo "setup: error: no build-deps/$jansson_src" >&2; exit 1; }
 fi
 
 if [ ! -f build/build.ninja ]; then

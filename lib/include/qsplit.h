@@ -536,7 +536,10 @@ QS_EXPORT int qs_splitter_set_querylog(struct qs_splitter *s, struct qs_querylog
  * that joins a QHash to its SQL use this one parser rather than each their own.
  * Parse one query.log line. qhash gets the record's QHash; sql (cap bytes, len is always
  * enough) gets the decoded "sql" value, *sql_len its length. QS_ENOTFOUND for a line that
- * is not a query.log record.
+ * is not a query.log record: one JSON object (RFC 8259, well-formed UTF-8, blanks around
+ * it) whose "QHash" is a string of 32 lowercase hex digits and whose "sql" is a string;
+ * the last of a duplicated key counts. QS_ERANGE when sql is shorter than the statement
+ * (*sql_len still set). Reads no process state (no locale): the library's own scanner.
  */
 QS_EXPORT int qs_query_record_parse(const char *line, size_t len,
                                     char qhash[QS_HASH_HEX_LEN + 1], char *sql, size_t cap,
