@@ -154,7 +154,7 @@ static void summary(const struct qs_stats *st, double secs, const char *query_pa
                 "--dedupe-size for an exact count)",
                 (unsigned long long)st->dedupe_resets);
     fprintf(stderr, "; %llu query records to %s\n", (unsigned long long)st->query_records,
-            query_path);
+            strcmp(query_path, "-") == 0 ? "standard output" : query_path);
     fprintf(
         stderr, "qsplit: %.1f MB in, %.1f MB console, %.1f MB query.log; %.2f s, %.1f MB/s\n",
         (double)st->bytes_in / 1e6, (double)st->bytes_console / 1e6,
@@ -196,6 +196,14 @@ static int same_file(int a, int b)
            sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* "-" is standard output for query.log too, as for the console (cmd_split refuses both
+ * there at once); query.log is appended through its path, so it is opened as /dev/stdout,
+ * which a pipe and a file the shell opened both answer. */
+static const char *query_open_path(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "/dev/stdout" : path;
+}
+
 /* Open the console output (*out: 1 for standard output) and query.log; 0 or -1 (reported).
  * The console file is truncated only after making sure it is not the input. */
 static int open_outputs(const struct cli_input *in, const struct cli_split_io *io, int *out,
@@ -222,7 +230,7 @@ static int open_outputs(const struct cli_input *in, const struct cli_split_io *i
         cli_syserror(errno, "%s: cannot truncate", path);
         return -1;
     }
-    if (qs_querylog_open(ql, io->query_path, io->file_mode, &err)) {
+    if (qs_querylog_open(ql, query_open_path(io->query_path), io->file_mode, &err)) {
         cli_error("%s", err.text);
         return -1;
     }

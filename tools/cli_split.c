@@ -16,7 +16,8 @@ static const char split_usage[] =
     "With no INPUT, or INPUT -, read standard input (streaming, constant memory).\n"
     "\n"
     "  -c, --console FILE     write the console here (default: standard output)\n"
-    "  -o, --query FILE       append query records here (default: query.log)\n"
+    "  -o, --query FILE       append query records here (default: query.log;\n"
+    "                         - is standard output, with --console FILE)\n"
     "      --redact           write the literal-free fingerprint instead of the SQL\n"
     "      --dedupe           write a QHash's record only the first time it is seen\n"
     "      --dedupe-size N    QHashes remembered by --dedupe (default 65536)\n"
@@ -183,6 +184,12 @@ int cmd_split(int argc, char **argv)
         return 1;
     }
     int status = configure(cfg, argc, argv, &o);
+    if (!status && (!o.console_path || strcmp(o.console_path, "-") == 0) &&
+        strcmp(o.query_path, "-") == 0 && !o.explain) {
+        cli_error("--query - and the console would both go to standard output; give "
+                  "--console FILE");
+        status = EXIT_USAGE;
+    }
     if (!status && argc - optind > 1) {
         cli_error("split takes one INPUT (got %d); try 'qsplit split --help'", argc - optind);
         status = EXIT_USAGE;

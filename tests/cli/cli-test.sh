@@ -37,6 +37,13 @@ stdin)
     "$Q" split - -c c.log -o c.query -q <"$EX" || fail "split - failed"
     cmp a.log b.log && cmp a.query b.query && cmp a.log c.log && cmp a.query c.query ||
         fail "stdin output differs from file output"
+    # -o -: query.log on standard output, byte for byte the file's; never with the console.
+    "$Q" split "$EX" -c d.log -o - -q >d.query || fail "split -o - failed"
+    cmp a.query d.query && cmp a.log d.log || fail "-o - output differs from the file's"
+    "$Q" split "$EX" -c e.log -o - -q | cat >e.query || fail "split -o - into a pipe failed"
+    cmp a.query e.query || fail "-o - into a pipe differs from the file's"
+    expect 2 "both go to standard output" -- "$Q" split "$EX" -o -
+    expect 2 "both go to standard output" -- "$Q" split "$EX" -c - -o -
     ;;
 lookup)
     # Every hash on the console is found in query.log, and its SQL hashes back to it.
