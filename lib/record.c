@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "jsonevent.h"
 
 /* Every byte may start a line-mode record: the continuation fast path never applies. */
 static const unsigned char all_first[256] = {
@@ -368,6 +369,19 @@ struct qs_records {
     int finished;
 };
 
+/* A JSON event's time field in place (the splitter's split_json gives the same), read
+ * only for records the JSON layout started: a text record costs nothing more. An escaped
+ * value would need a copy; it is left NULL (no logger writes one). */
+static void json_ts(const struct qsp_rec *rec, struct qs_record *out)
+{
+    struct qsp_json_event ev;
+    if (qsp_json_event_scan(rec->data, qsp_json_first_line(rec->data, rec->len), &ev) &&
+        ev.ts.len && !ev.ts.escaped) {
+        out->ts = rec->data + ev.ts.off;
+        out->ts_len = ev.ts.len;
+    }
+}
+
 /* The public view of a record: its timestamp from the first line's fields. */
 static int on_rec(void *user, const struct qsp_rec *rec, struct qs_error *err)
 {
@@ -377,7 +391,9 @@ static int on_rec(void *user, const struct qsp_rec *rec, struct qs_error *err)
                             .len = rec->len,
                             .end_offset = rec->end,
                             .flags = rec->flags & QS_REC_PARTIAL};
-    if ((rec->flags & QSP_REC_PREFIXED) && rec->pf->ts_len) {
+    if ((rec->flags & QSP_REC_PREFIXED) && rec->pf->layout == QSP_LAYOUT_JSON) {
+        json_ts(rec, &out);
+    } else if ((rec->flags & QSP_REC_PREFIXED) && rec->pf->ts_len) {
         out.ts = rec->data + rec->pf->ts_off;
         out.ts_len = rec->pf->ts_len;
     }

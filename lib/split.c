@@ -387,7 +387,8 @@ static void json_field(struct qs_splitter *s, const char *r, const struct qsp_js
  * and replaced by its console form, JSON-quoted; every other byte stays, and so do the
  * lines glued after it (a JSON value that is not an event, a stray stack trace). 1 when
  * split (o filled), 0 when the record is left as it is (the line is not one JSON object
- * with one string message, or the message holds no SQL).
+ * with one string message, or the message holds no SQL); o->ts is the event's time either
+ * way.
  */
 static int split_json(struct qs_splitter *s, const char *r, size_t n, size_t term,
                       struct qs_output *o, struct qs_error *err)
@@ -395,6 +396,10 @@ static int split_json(struct qs_splitter *s, const char *r, size_t n, size_t ter
     struct qsp_json_event ev;
     if (!qsp_json_event_scan(r, qsp_json_first_line(r, n), &ev))
         return 0;
+    if (ev.ts.len && !ev.ts.escaped) { /* the entry time, SQL or not (as qs_records has it) */
+        o->ts = r + ev.ts.off;
+        o->ts_len = ev.ts.len;
+    }
     s->jdec.len = 0;
     if (qsp_buf_reserve(&s->jdec, ev.msg.len + ev.logger.len + ev.thread.len + ev.ts.len + 1))
         return qsp_error(err, QS_ENOMEM, "out of memory decoding a JSON event");

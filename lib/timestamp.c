@@ -88,16 +88,42 @@ static int64_t local_to_utc(const struct qs_tz *tz, int64_t local)
     return local - (dst ? before : after);
 }
 
+/* Exactly 13 digits: an epoch in milliseconds (2001-09-09 to 2286-11-20), as logback's
+ * JsonEncoder and logstash-logback-encoder's [UNIX_TIMESTAMP_AS_NUMBER] / _AS_STRING write
+ * it. 1 and *unix_ns set (0 when out of range: *rc), 0 when ts is not that. No text
+ * layout's timestamp is all digits, so none is read differently. */
+static int epoch_ms(const char *ts, size_t len, int64_t *unix_ns, int *rc)
+{
+    if (len != 13)
+        return 0;
+    int64_t ms = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned char)ts[i] - '0';
+        if (d > 9)
+            return 0;
+        ms = ms * 10 + d;
+    }
+    /* int64 nanoseconds end in 2262 */
+    *rc = ms > INT64_MAX / 1000000 ? QS_ERANGE : 0;
+    if (!*rc)
+        *unix_ns = ms * 1000000;
+    return 1;
+}
+
 /*
  * Accepted: a date (yyyy-MM-dd, yyyy/MM/dd, dd MMM yyyy, dd-MMM-yyyy), T or a blank,
  * HH:mm:ss, optionally [.,] and 1-9 fraction digits, optionally Z, ±HH, ±HHMM or ±HH:MM
  * (after a blank too: logback's %d{… Z}); nothing before or after. Without a zone in the
- * text the time is in tz (NULL: UTC). No process state is read: the zone is the argument.
+ * text the time is in tz (NULL: UTC). Or an epoch in milliseconds (epoch_ms: JSON events).
+ * No process state is read: the zone is the argument.
  */
 int qs_timestamp_parse(const char *ts, size_t len, const struct qs_tz *tz, int64_t *unix_ns)
 {
     if (!ts || !unix_ns)
         return QS_EINVAL;
+    int rc;
+    if (epoch_ms(ts, len, unix_ns, &rc))
+        return rc;
     size_t i = 0;
     int y, mo, d;
     if (date(ts, len, &i, &y, &mo, &d) < 0 || i >= len || (ts[i] != 'T' && ts[i] != ' '))

@@ -401,6 +401,51 @@ static void test_invalid(void)
     }
 }
 
+/* What JSON layouts write in their time field (tests/data/realworld/json-*): ISO-8601 with
+ * Z or an offset and 6 to 9 fraction digits, and logback JsonEncoder's epoch milliseconds
+ * (13 digits, the zone argument not used). Values from `date -u -d … +%s`. */
+static void test_json_forms(void)
+{
+    int64_t ns = -1, ns2 = -2;
+    CHECK_INT(parse("2024-07-30T08:41:10.561295200Z", 0, &ns), 0); /* Boot 3.4 ecs */
+    CHECK_INT(ns, NS(1722328870) + 561295200);
+    CHECK_INT(parse("2026-01-25T11:27:31.1899177+05:30", 0, &ns), 0); /* logstash */
+    CHECK_INT(ns, NS(1769320651) + 189917700);
+    CHECK_INT(parse("2025-12-26T11:55:35.113103+01:00", 0, &ns), 0);
+    CHECK_INT(ns, NS(1766746535) + 113103000);
+    CHECK_INT(parse("1780665436218", 0, &ns), 0); /* JsonEncoder: 2026-06-05T13:17:16.218Z */
+    CHECK_INT(ns, NS(1780665436) + 218000000);
+    struct qs_tz *paris = zone("Europe/Paris");
+    CHECK(paris != NULL);
+    CHECK_INT(parse("1700000000000", paris, &ns), 0); /* an epoch has no zone to apply */
+    CHECK_INT(parse("2023-11-14T22:13:20Z", 0, &ns2), 0);
+    CHECK_INT(ns, ns2);
+    qs_tz_free(&paris);
+    CHECK_INT(parse("1000000000000", 0, &ns), 0); /* the first 13-digit one: 2001-09-09 */
+    CHECK_INT(ns, NS(1000000000));
+    CHECK_INT(parse("9223372036854", 0, &ns), 0); /* the last whole ms int64 ns hold */
+    CHECK_INT(ns, (int64_t)9223372036854 * 1000000);
+    ns = 42;
+    CHECK_INT(parse("9223372036855", 0, &ns), QS_ERANGE);
+    CHECK_INT(parse("9999999999999", 0, &ns), QS_ERANGE);
+    CHECK_INT(ns, 42);
+    /* Other numbers are not read as times: seconds, micro- and nanoseconds are ambiguous
+     * by length, and a JSON number may be written with a sign, fraction or exponent. */
+    static const char *bad[] = {
+        "178066543621",   "17806654362180", "1780665436",      "1780665436.218",
+        "-1780665436218", "+1780665436218", "1780665436218.0", "1.780665436218E12",
+        " 1780665436218", "1780665436218 ", "178066543621x",   "1780665436218Z",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ns = 42;
+        int rc = parse(bad[i], 0, &ns);
+        if (rc != QS_EINVAL)
+            fprintf(stderr, "accepted: [%s]\n", bad[i]);
+        CHECK_INT(rc, QS_EINVAL);
+        CHECK_INT(ns, 42);
+    }
+}
+
 int main(void)
 {
     test_utc();
@@ -410,5 +455,6 @@ int main(void)
     test_zones_against_libc();
     test_damaged_tzif();
     test_invalid();
+    test_json_forms();
     return qst_done("test-timestamp");
 }

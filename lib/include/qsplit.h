@@ -309,7 +309,8 @@ struct qs_output {
     size_t query_len;
     const char *qhash; /* 32 hex digits + NUL when QS_OUT_SQL (the first statement's when
                         * a batch record carries several), else NULL */
-    const char *ts;    /* the record's timestamp text as logged, or NULL */
+    const char *ts;    /* the record's timestamp text as logged, or NULL; a JSON event's
+                        * time field in place (NULL when written with escapes) */
     size_t ts_len;
     uint64_t end_offset; /* input bytes consumed through the end of this record */
     unsigned flags;      /* QS_OUT_* */
@@ -434,7 +435,10 @@ struct qs_record {
                          * its '\n' at finish); a piece when QS_REC_PARTIAL */
     size_t len;
     const char *ts; /* the timestamp text of its first line, or NULL (pieces, lines mode,
-                     * lines before the first record, layouts without one) */
+                     * lines before the first record, layouts without one); for a
+                     * JSON event, its time field's text in place (@timestamp,
+                     * timestamp, time: an ISO string or JsonEncoder's epoch
+                     * milliseconds), NULL when written with escapes */
     size_t ts_len;
     uint64_t end_offset; /* input bytes consumed through the end of this record or piece */
     unsigned flags;      /* QS_REC_* */
@@ -587,8 +591,11 @@ QS_EXPORT void qs_tz_free(struct qs_tz **tz);
  * 18:32:35,710, … +0800; docs/layouts.md) into nanoseconds since the epoch. A time
  * without an offset is in tz (NULL: UTC); a wall time repeated or skipped at a change of
  * offset is read as `TZ=… date -d` and mktime read it (the pass nearer the time read as
- * UTC; a skipped one, which date refuses, as mktime does: lib/timestamp.c). QS_EINVAL if not a timestamp, and for a time
- * without a date. */
+ * UTC; a skipped one, which date refuses, as mktime does: lib/timestamp.c). Also what a
+ * JSON event's time field holds: ISO-8601 with Z or an offset and up to 9 fraction digits
+ * (logstash-logback-encoder, Spring Boot ecs/logstash), and an epoch in milliseconds as
+ * exactly 13 digits (logback's JsonEncoder "timestamp":1700000000000; 2001 to 2286,
+ * QS_ERANGE past 2262). QS_EINVAL if not a timestamp, and for a time without a date. */
 QS_EXPORT int qs_timestamp_parse(const char *ts, size_t len, const struct qs_tz *tz,
                                  int64_t *unix_ns);
 

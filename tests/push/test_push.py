@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end tests of qsplit-push against tests/push/loki_receiver.py, real processes on
 127.0.0.1 with ephemeral ports.  Usage: test_push.py QSPLIT_PUSH CASE"""
+import datetime
 import json
 import os
 import random
@@ -249,6 +250,77 @@ def case_split(d):
     check(all('FROM users' not in e['line'] for e in con), 'split: SQL left the console')
     check_order(r.store)
     r.stop()
+
+
+def json_events(path, base_ms):
+    """A JSON-layout console log logged yesterday: the four time forms of the real encoders
+    (logstash-logback-encoder ISO with an offset, Spring Boot 3.4 ecs with 9 digits and Z,
+    logback JsonEncoder's epoch ms number, logstash's [UNIX_TIMESTAMP_AS_STRING]), every
+    5th a Hibernate statement. Returns {id: the event's time in ns}, ids ascending in time."""
+    want, lines = {}, []
+    plus2 = datetime.timezone(datetime.timedelta(hours=2))
+    for i in range(40):
+        ms, form = base_ms + 5 * i, i % 4
+        ns = ms * 10**6 + (i * 1000 if form == 0 else i * 1000 + 7 if form == 1 else 0)
+        sec, frac = divmod(ns, 10**9)
+        if i % 5 == 0:
+            logger, msg = 'org.hibernate.SQL', 'select u.id, u.name from users u where u.id=?'
+        else:
+            logger, msg = 'c.e.shop.Service', 'handled order'
+        if form == 0:
+            iso = datetime.datetime.fromtimestamp(sec, plus2).strftime('%Y-%m-%dT%H:%M:%S')
+            ev = {'@timestamp': iso + '.%06d+02:00' % (frac // 1000), '@version': '1',
+                  'message': msg, 'logger_name': logger, 'thread_name': 'main',
+                  'level': 'INFO', 'level_value': 20000}
+        elif form == 1:
+            iso = datetime.datetime.fromtimestamp(sec, datetime.timezone.utc)
+            ev = {'@timestamp': iso.strftime('%Y-%m-%dT%H:%M:%S') + '.%09dZ' % frac,
+                  'log.level': 'INFO', 'process.pid': 4242, 'process.thread.name': 'main',
+                  'log.logger': logger, 'message': msg, 'ecs.version': '8.11'}
+        elif form == 2:
+            ev = {'sequenceNumber': i, 'timestamp': ms, 'nanoseconds': frac, 'level': 'INFO',
+                  'threadName': 'main', 'loggerName': logger, 'mdc': {}, 'message': msg}
+        else:
+            ev = {'timestamp': str(ms), 'message': msg, 'logger_name': logger,
+                  'level': 'INFO'}
+        ev['id'] = i
+        want[i] = ns
+        lines.append(json.dumps(ev, separators=(',', ':')) + '\n')
+    with open(path, 'w') as f:
+        f.write(''.join(lines))
+    return want
+
+
+def case_json(d):
+    """A JSON console log shipped a day later: every entry at its event's own time, in
+    console mode (the record reader) and split mode (the splitter), statements too."""
+    base_ms = (int(time.time()) - 86400) * 1000 + 123
+    for mode in ('console', 'split'):
+        sub = os.path.join(d, mode)
+        os.mkdir(sub)
+        r = Receiver(sub)
+        path = os.path.join(sub, 'console.log')
+        want = json_events(path, base_ms)
+        run_once(config(sub, r.url, inputs={mode: path}))
+        ent = stored(r.store)
+        con = [e for e in ent if e['stream'].get('query') != 'true']
+        qry = [e for e in ent if e['stream'].get('query') == 'true']
+        got = {json.loads(e['line'])['id']: int(e['ts']) for e in con}
+        check(sorted(got) == sorted(want) and len(con) == len(want),
+              '%s: every event once (%d entries)' % (mode, len(con)))
+        bad = [i for i in want if got.get(i) != want[i]]
+        check(not bad, '%s: each entry at its event time (wrong: %s)'
+              % (mode, ', '.join('%d: %s vs %d' % (i, got.get(i), want[i]) for i in bad[:4])))
+        sql_times = {want[i] for i in want if i % 5 == 0}
+        if mode == 'split':
+            check(len(qry) == len(sql_times), 'split: a query entry per statement (%d)'
+                  % len(qry))
+            check(all(int(e['ts']) in sql_times for e in qry),
+                  'split: each statement at its console record time')
+        else:
+            check(not qry, 'console: no query stream')
+        check_order(r.store)
+        r.stop()
 
 
 def case_split_options(d):
