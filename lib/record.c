@@ -156,9 +156,10 @@ static int keep_record(struct qsp_records *r, struct qs_error *err)
     return 0;
 }
 
-/* A line-mode record is complete at its newline: handed on at once, not when the next
- * line comes (a query.log line must not wait for the next statement). */
-static int end_line(struct qsp_records *r, struct qs_error *err)
+/* The current record is complete: hand it on, or close its pass-through pieces. Called
+ * when the next record starts, at finish, and in lines mode at each newline (a query.log
+ * line must not wait for the next statement). */
+static int end_record(struct qsp_records *r, struct qs_error *err)
 {
     return r->passthrough ? end_passthrough(r, err) : emit_record(r, err);
 }
@@ -174,7 +175,7 @@ static int process_line(struct qsp_records *r, const char *line, size_t len, int
         return start;
     int rc = 0;
     if (start) {
-        rc = r->passthrough ? end_passthrough(r, err) : emit_record(r, err);
+        rc = end_record(r, err);
         if (rc)
             return rc;
         r->pf = pf;
@@ -212,7 +213,7 @@ static int process_line(struct qsp_records *r, const char *line, size_t len, int
     if (total > r->max_record)
         rc = start_passthrough(r, err);
     if (!rc && r->lines && line[len - 1] == '\n')
-        rc = end_line(r, err);
+        rc = end_record(r, err);
     return rc;
 }
 
@@ -226,7 +227,7 @@ static int spill_line(struct qsp_records *r, struct qs_error *err)
         return start;
     int rc = 0;
     if (start)
-        rc = r->passthrough ? end_passthrough(r, err) : emit_record(r, err);
+        rc = end_record(r, err);
     else if (!r->passthrough && r->has_rec)
         rc = start_passthrough(r, err);
     if (rc)
@@ -304,7 +305,7 @@ int qsp_records_feed(struct qsp_records *r, const char *data, size_t len, struct
             if (nl) {
                 r->line_spill = 0;
                 if (!rc && r->lines)
-                    rc = end_line(r, err);
+                    rc = end_record(r, err);
             }
         } else if (r->line.len || !nl) {
             if (qsp_buf_append(&r->line, p, n))
@@ -344,7 +345,7 @@ int qsp_records_finish(struct qsp_records *r, struct qs_error *err)
     }
     r->line_spill = 0;
     if (!rc)
-        rc = r->passthrough ? end_passthrough(r, err) : emit_record(r, err);
+        rc = end_record(r, err);
     return rc;
 }
 
