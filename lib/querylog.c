@@ -71,10 +71,9 @@ static void check_path(struct qs_querylog *q)
     pthread_mutex_unlock(&q->lock);
 }
 
-/* Append s as a JSON string literal (see qs_json_quote: jansson's escapes, U+FFFD policy).
- * Room for the worst case is reserved so one call does it, as split.c and qsplit-push's
- * encode.c do: the batch buffer is reused, and reserved pages never written cost nothing. */
-static int append_string(struct qsp_buf *out, const char *s, size_t len, uint64_t *invalid)
+/* Room for the worst case is reserved so one call does it, as qsplit-push's encode.c does:
+ * the buffers are reused, and reserved pages never written cost nothing. */
+int qsp_json_append(struct qsp_buf *out, const char *s, size_t len, uint64_t *invalid)
 {
     size_t bound = qs_json_quote_bound(len), n = 0, bad = 0;
     if (bound == SIZE_MAX || qsp_buf_reserve(out, bound))
@@ -93,7 +92,7 @@ static int append_field(struct qsp_buf *out, const char *key, const char *s, siz
                         uint64_t *invalid)
 {
     int rc = qsp_buf_append(out, key, strlen(key));
-    return rc ? rc : append_string(out, s, len, invalid);
+    return rc ? rc : qsp_json_append(out, s, len, invalid);
 }
 
 int qsp_query_encode(struct qsp_buf *out, const struct qsp_query_fields *f, uint64_t *invalid,
@@ -103,7 +102,7 @@ int qsp_query_encode(struct qsp_buf *out, const struct qsp_query_fields *f, uint
     size_t start = out->len;
     int rc = qsp_buf_append(out, "{\"QHash\":", 9);
     if (!rc)
-        rc = append_string(out, f->qhash, QS_HASH_HEX_LEN, invalid);
+        rc = qsp_json_append(out, f->qhash, QS_HASH_HEX_LEN, invalid);
     if (!rc)
         rc = append_field(out, ",\"sql\":", f->sql, f->sql_len, invalid);
     if (!rc && f->ts)

@@ -25,6 +25,12 @@ struct qsp_query_fields {
     const int64_t *took_ms; /* the statement's duration as logged, or NULL */
 };
 
+/* Append s as a JSON string literal, quotes included (qs_json_quote: jansson's escapes,
+ * ill-formed UTF-8 as U+FFFD, their count added to *invalid, which may be NULL). The
+ * library's one way to put a JSON string into a buffer: query.log's values here, a JSON
+ * event's rewritten message in split.c. QS_ENOMEM, or out as it was. */
+int qsp_json_append(struct qsp_buf *out, const char *s, size_t len, uint64_t *invalid);
+
 /* Append one record line, `{"QHash":…,"sql":…,…}\n`, to out. Invalid UTF-8 becomes U+FFFD
  * (the count is added to *invalid). On failure out is as it was. */
 int qsp_query_encode(struct qsp_buf *out, const struct qsp_query_fields *f, uint64_t *invalid,

@@ -421,17 +421,16 @@ static int split_json(struct qs_splitter *s, const char *r, size_t n, size_t ter
         return rc;
     /* the console form of the message, quoted as jansson would (U+FFFD for bad bytes) */
     struct qsp_buf *b = &s->jline;
-    size_t qmax = qs_json_quote_bound(s->console.len), qlen = 0;
     b->len = 0;
-    if (qmax == SIZE_MAX || qsp_buf_reserve(b, ev.msg_start + qmax + (n + term - ev.msg_end)))
-        return qsp_error(err, QS_ENOMEM, "out of memory for a console line");
-    memcpy(b->data, r, ev.msg_start);
-    rc = qs_json_quote(s->console.data, s->console.len, b->data + ev.msg_start, qmax, &qlen,
-                       NULL);
+    rc = qsp_buf_append(b, r, ev.msg_start);
+    if (!rc)
+        rc = qsp_json_append(b, s->console.data, s->console.len, NULL);
+    if (!rc)
+        rc = qsp_buf_append(b, r + ev.msg_end, n + term - ev.msg_end);
     if (rc)
-        return qsp_error(err, rc, "quoting a JSON message failed");
-    b->len = ev.msg_start + qlen;
-    qsp_buf_append(b, r + ev.msg_end, n + term - ev.msg_end); /* reserved above */
+        return qsp_error(err, rc,
+                         rc == QS_ENOMEM ? "out of memory for a console line"
+                                         : "quoting a JSON message failed");
     o->console = b->data;
     o->console_len = b->len;
     return 1;

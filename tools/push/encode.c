@@ -18,7 +18,7 @@ static int dump_cb(const char *buf, size_t size, void *data)
 
 /* Append line as a JSON string: qs_json_quote writes jansson's escapes and replaces each
  * byte of ill-formed UTF-8 by U+FFFD, the policy query.log follows too. Room for the worst
- * case is reserved, so one call does it (as lib/querylog.c and lib/split.c): the buffer is
+ * case is reserved, so one call does it (as lib/querylog.c's qsp_json_append): the buffer is
  * reused from batch to batch, and pages reserved but never written cost no memory. */
 static int put_string(struct qsp_buf *d, const char *s, size_t len, uint64_t *repaired)
 {
