@@ -122,6 +122,8 @@ void qs_splitter_get_stats(const struct qs_splitter *s, struct qs_stats *st)
     }
 }
 
+#define SGR_MAX 21 /* ESC [, at most 18 digits and semicolons, m */
+
 /* sql without ANSI SGR sequences (ESC [ digits ; m): Hibernate's highlight_sql colours
  * keywords, and the colours are no part of the statement. Points *out at the clean copy. */
 static int strip_sgr(struct qs_splitter *s, const char **sql, size_t *len)
@@ -133,17 +135,13 @@ static int strip_sgr(struct qs_splitter *s, const char **sql, size_t *len)
     s->clean.len = 0;
     if (qsp_buf_reserve(&s->clean, n))
         return QS_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == 0x1b && i + 1 < n && p[i + 1] == '[') {
-            size_t j = i + 2;
-            while (j < n && j - i < 20 && ((p[j] >= '0' && p[j] <= '9') || p[j] == ';'))
-                j++;
-            if (j < n && p[j] == 'm') {
-                i = j;
-                continue;
-            }
-        }
-        s->clean.data[s->clean.len++] = p[i];
+    for (size_t i = 0; i < n;) {
+        /* layout.c's reader, held to the 21 bytes this strip has always taken */
+        size_t k = qsp_sgr_len(p + i, n - i < SGR_MAX ? n - i : SGR_MAX);
+        if (k)
+            i += k;
+        else
+            s->clean.data[s->clean.len++] = p[i++];
     }
     *sql = s->clean.data;
     *len = s->clean.len;
@@ -436,37 +434,41 @@ static int split_json(struct qs_splitter *s, const char *r, size_t n, size_t ter
     return 1;
 }
 
+/* A split record's output: its first QHash (NUL-terminated), and its query.log lines
+ * unless --dedupe left none. */
+static void mark_split(struct qs_splitter *s, struct qs_output *o)
+{
+    o->qhash = s->hexes.data;
+    o->flags = QS_OUT_SQL;
+    if (s->query.len) {
+        o->query = s->query.data;
+        o->query_len = s->query.len;
+    }
+    s->st.sql_records++;
+}
+
 /* Split a whole record if it carries SQL, and pass it on. */
 static int emit_record(struct qs_splitter *s, const struct qsp_rec *rec, struct qs_error *err)
 {
     const char *r = rec->data;
     size_t n = rec->len;
     int prefixed = (rec->flags & QSP_REC_PREFIXED) != 0;
+    /* the record's final line terminator */
+    size_t term = n > 0 && r[n - 1] == '\n' ? (n > 1 && r[n - 2] == '\r' ? 2 : 1) : 0;
     struct qs_output o = {.console = r, .console_len = n, .end_offset = rec->end};
     if (prefixed && rec->pf->layout == QSP_LAYOUT_JSON) {
-        size_t term = n > 0 && r[n - 1] == '\n' ? (n > 1 && r[n - 2] == '\r' ? 2 : 1) : 0;
         int rc = split_json(s, r, n - term, term, &o, err);
         if (rc < 0)
             return fail(s, qsp_error(err, rc, "splitting the JSON event at offset %llu",
                                      (unsigned long long)rec->start));
-        if (rc == 1) {
-            o.qhash = s->hexes.data;
-            o.flags = QS_OUT_SQL;
-            if (s->query.len) {
-                o.query = s->query.data;
-                o.query_len = s->query.len;
-            }
-            s->st.sql_records++;
-        }
+        if (rc == 1)
+            mark_split(s, &o);
     } else if (prefixed || rec->start == 0) { /* a pasted log may begin mid-record */
         const struct qsp_prefix *pf = rec->pf;
         if (pf->ts_len) {
             o.ts = r + pf->ts_off;
             o.ts_len = pf->ts_len;
         }
-        size_t term = 0; /* the record's final line terminator */
-        if (n > 0 && r[n - 1] == '\n')
-            term = (n > 1 && r[n - 2] == '\r') ? 2 : 1;
         size_t msg_off = pf->msg_off <= n - term ? pf->msg_off : n - term;
         struct qsp_sql_span sp;
         int rc = qsp_detect(s->cfg->detector, s->dc, r + pf->logger_off, pf->logger_len,
@@ -485,13 +487,7 @@ static int emit_record(struct qs_splitter *s, const struct qsp_rec *rec, struct 
                                          (unsigned long long)rec->start));
             o.console = s->console.data;
             o.console_len = s->console.len;
-            o.qhash = s->hexes.data; /* the first statement's; NUL-terminated */
-            o.flags = QS_OUT_SQL;
-            if (s->query.len) {
-                o.query = s->query.data;
-                o.query_len = s->query.len;
-            }
-            s->st.sql_records++;
+            mark_split(s, &o);
         }
     }
     return call(s, &o, err);
