@@ -594,15 +594,22 @@ static int defer_flush(struct app *a, int64_t before)
     return 0;
 }
 
+/* A QHash's slot (hex: its 32 digits): the first eight digits are the index. */
+static struct hash_slot *hash_slot(struct app *a, const char *hex)
+{
+    char head[9];
+    memcpy(head, hex, 8);
+    head[8] = 0;
+    return &a->hashes[strtoul(head, NULL, 16) % HASH_SLOTS];
+}
+
 /* A console record's QHash ("QHash":"<32 hex>", as qsplit split writes it) and time. */
 static void hash_remember(struct app *a, const char *p, size_t len, int64_t ts)
 {
     const char *k = memmem(p, len, "\"QHash\":\"", 9);
     if (!k || (size_t)(p + len - (k + 9)) < QS_HASH_HEX_LEN)
         return;
-    unsigned long h =
-        strtoul((char[9]){k[9], k[10], k[11], k[12], k[13], k[14], k[15], k[16], 0}, NULL, 16);
-    struct hash_slot *slot = &a->hashes[h % HASH_SLOTS];
+    struct hash_slot *slot = hash_slot(a, k + 9);
     memcpy(slot->hex, k + 9, QS_HASH_HEX_LEN);
     slot->ts = ts;
 }
@@ -680,9 +687,7 @@ static int query_ts(struct app *a, const char *p, size_t len, int64_t *ts)
     if (k && (e = memchr(k + 6, '"', (size_t)(p + len - (k + 6)))))
         return entry_ts(a, PUSH_STREAM_QUERY, k + 6, (size_t)(e - (k + 6)), ts, &own);
     if (a->hashes && len > 10 + QS_HASH_HEX_LEN && !memcmp(p, "{\"QHash\":\"", 10)) {
-        unsigned long h = strtoul(
-            (char[9]){p[10], p[11], p[12], p[13], p[14], p[15], p[16], p[17], 0}, NULL, 16);
-        struct hash_slot *slot = &a->hashes[h % HASH_SLOTS];
+        const struct hash_slot *slot = hash_slot(a, p + 10);
         if (slot->ts && !memcmp(slot->hex, p + 10, QS_HASH_HEX_LEN)) {
             *ts = slot->ts;
             return 0;
